@@ -1,0 +1,57 @@
+"""Warehouse build, after every accepted load: dbt build -> audit marts -> publish.
+
+Triggered by the `untc_accepted_load` asset. dbt builds staging, intermediate and mart models
+(and runs its tests) on accepted loads only; the `marts` Great Expectations gate audits the
+result; only then are the marts written to a new DuckDB file (and Parquet set) that atomically
+replaces `warehouse/treatywatch.duckdb`. Any failure leaves the published warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import dag, task
+
+from ingestion.orchestration import DEFAULT_ARGS, DUCKDB_POOL, UNTC_RAW, WAREHOUSE, night_of
+
+
+@dag(
+    dag_id="warehouse",
+    schedule=[UNTC_RAW],
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["treatywatch", "dbt", "publish"],
+    doc_md=__doc__,
+)
+def warehouse():
+    """Build, audit and publish the marts."""
+
+    @task(pool=DUCKDB_POOL)
+    def dbt_build() -> None:
+        from ingestion.pipeline import warehouse_build
+
+        warehouse_build()
+
+    @task(pool=DUCKDB_POOL, retries=0)
+    def audit_marts(**context) -> str:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        from ingestion.pipeline import MartsRejected, warehouse_validate
+
+        try:
+            return warehouse_validate(night_of(context)).summary()
+        except MartsRejected as exc:
+            raise AirflowFailException(str(exc)) from exc
+
+    @task(pool=DUCKDB_POOL, outlets=[WAREHOUSE])
+    def publish(**context) -> dict:
+        from ingestion.pipeline import warehouse_publish
+
+        result = warehouse_publish(night_of(context))
+        return {"published": result.published, "fingerprint": result.fingerprint}
+
+    dbt_build() >> audit_marts() >> publish()
+
+
+warehouse()

@@ -1,0 +1,157 @@
+-- Current progress of each treaty towards (and in) force, as of the latest accepted load.
+-- Counting instruments follow the treaty's rule (dim_treaty): instruments of
+-- eif_counted_actions, not bracketed, of participants not withdrawn; when
+-- eif_regional_org_counts is false an instrument of a regional organisation (the EU) does not
+-- count. Each participant counts once, at the date of its first counting instrument.
+-- A treaty whose file has no participants table has unknown counts (null, never zero).
+with
+
+treaties as (
+    select * from {{ ref('dim_treaty') }}
+),
+
+participants as (
+    select * from {{ ref('dim_participant') }}
+),
+
+actions as (
+    select * from {{ ref('fct_treaty_actions') }}
+),
+
+participation as (
+    select * from {{ ref('treaty_participation') }}
+),
+
+loads as (
+    select * from {{ ref('stg_untc__loads') }}
+),
+
+as_of as (
+    select max(logical_date) as as_of_date from loads
+),
+
+participation_counts as (
+    select
+        treaty_id,
+        count(distinct case when is_signatory then participant_id end) as signatories,
+        count(distinct case when is_party then participant_id end) as parties
+    from participation
+    group by treaty_id
+),
+
+counting_instruments as (
+    select
+        actions.treaty_id,
+        actions.participant_id,
+        min(actions.action_date) as counted_on
+    from actions
+    inner join treaties on actions.treaty_id = treaties.treaty_id
+    inner join participation
+        on
+            actions.treaty_id = participation.treaty_id
+            and actions.participant_id = participation.participant_id
+    left join participants on actions.participant_id = participants.participant_id
+    where
+        list_contains(treaties.eif_counted_actions, actions.action)
+        and not actions.is_withdrawn
+        and participation.status != 'withdrawn'
+        and (
+            coalesce(treaties.eif_regional_org_counts, true)
+            or coalesce(participants.participant_type, 'unmapped') != 'regional_organisation'
+        )
+    group by actions.treaty_id, actions.participant_id
+),
+
+instrument_counts as (
+    select
+        treaty_id,
+        count(*) as counting_instruments
+    from counting_instruments
+    group by treaty_id
+),
+
+threshold_instruments as (
+    select
+        counting_instruments.treaty_id,
+        counting_instruments.counted_on as threshold_reached_on
+    from counting_instruments
+    inner join treaties on counting_instruments.treaty_id = treaties.treaty_id
+    qualify row_number() over (
+        partition by counting_instruments.treaty_id
+        order by
+            counting_instruments.counted_on asc nulls last,
+            counting_instruments.participant_id asc
+    ) = treaties.eif_threshold
+),
+
+measured as (
+    select
+        treaties.treaty_id,
+        treaties.mtdsg_no,
+        as_of.as_of_date,
+        treaties.participants_known,
+        treaties.eif_threshold,
+        treaties.eif_lag_days,
+        treaties.eif_date as printed_eif_date,
+        case
+            when treaties.participants_known then coalesce(participation_counts.signatories, 0)
+        end as signatories,
+        case
+            when treaties.participants_known then coalesce(participation_counts.parties, 0)
+        end as parties,
+        case
+            when treaties.participants_known and treaties.eif_counted_actions is not null
+                then coalesce(instrument_counts.counting_instruments, 0)
+        end as counting_instruments,
+        case
+            when treaties.participants_known then threshold_instruments.threshold_reached_on
+        end as threshold_reached_on
+    from treaties
+    cross join as_of
+    left join participation_counts on treaties.treaty_id = participation_counts.treaty_id
+    left join instrument_counts on treaties.treaty_id = instrument_counts.treaty_id
+    left join threshold_instruments on treaties.treaty_id = threshold_instruments.treaty_id
+),
+
+projected as (
+    select
+        *,
+        threshold_reached_on + eif_lag_days as computed_eif_date,
+        -- greatest() skips nulls in DuckDB: keep "unknown" unknown explicitly
+        case
+            when eif_threshold is not null and counting_instruments is not null
+                then greatest(eif_threshold - counting_instruments, 0)
+        end as instruments_remaining
+    from measured
+),
+
+final as (
+    select
+        treaty_id,
+        mtdsg_no,
+        as_of_date,
+        participants_known,
+        signatories,
+        parties,
+        counting_instruments,
+        eif_threshold,
+        instruments_remaining,
+        threshold_reached_on,
+        eif_lag_days,
+        coalesce(printed_eif_date, computed_eif_date) as eif_date,
+        case
+            when printed_eif_date is not null then 'printed'
+            when computed_eif_date is not null then 'computed'
+        end as eif_date_source,
+        case
+            when printed_eif_date <= as_of_date then 'in_force'
+            when printed_eif_date > as_of_date then 'threshold_reached'
+            when counting_instruments is null or eif_threshold is null then 'unknown'
+            when counting_instruments < eif_threshold then 'pending'
+            when computed_eif_date <= as_of_date then 'in_force'
+            else 'threshold_reached'
+        end as eif_status
+    from projected
+)
+
+select * from final

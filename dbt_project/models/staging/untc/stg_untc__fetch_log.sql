@@ -1,0 +1,30 @@
+-- Fetch attempts of accepted UN Treaty Collection loads, also of payloads landed before.
+with
+
+accepted_loads as (
+    select load_id from {{ source('raw', 'loads') }}
+    where
+        status = 'accepted'
+        and source = 'untc'
+),
+
+source as (
+    select * from {{ source('raw', 'fetch_log') }}
+),
+
+renamed as (
+    select
+        load_id,
+        url,
+        fetched_at,
+        http_status,
+        sha256 as payload_sha256,
+        outcome,
+        error as error_message
+    from source
+    where
+        source = 'untc'
+        and load_id in (select accepted_loads.load_id from accepted_loads)
+)
+
+select * from renamed

@@ -1,0 +1,47 @@
+-- One row per dated action of one participant, from payloads an accepted load landed or fetched.
+with
+
+accepted_loads as (
+    select load_id from {{ source('raw', 'loads') }}
+    where
+        status = 'accepted'
+        and source = 'untc'
+),
+
+accepted_payloads as (
+    -- payloads fetched by an accepted load: its quality gate checked their parsed rows,
+    -- whichever load parsed them first (a payload is parsed once, by content)
+    select sha256 from {{ source('raw', 'fetch_log') }}
+    where
+        sha256 is not null
+        and load_id in (select accepted_loads.load_id from accepted_loads)
+),
+
+source as (
+    select * from {{ source('raw', 'untc_participant_actions') }}
+),
+
+renamed as (
+    select
+        load_id,
+        sha256 as payload_sha256,
+        mtdsg_no,
+        row_number as table_row_number,
+        participant_raw,
+        participant as untc_name,
+        footnotes,
+        column_number,
+        column_header,
+        action,
+        action_date,
+        raw_value,
+        bracketed as is_bracketed,
+        effective_date,
+        coalesce(suffix, '') as suffix
+    from source
+    where
+        load_id in (select accepted_loads.load_id from accepted_loads)
+        or sha256 in (select accepted_payloads.sha256 from accepted_payloads)
+)
+
+select * from renamed

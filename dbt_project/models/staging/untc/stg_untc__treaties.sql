@@ -1,0 +1,51 @@
+-- One row per parsed MTDSG payload (its Header) that an accepted load landed or fetched.
+with
+
+accepted_loads as (
+    select load_id from {{ source('raw', 'loads') }}
+    where
+        status = 'accepted'
+        and source = 'untc'
+),
+
+accepted_payloads as (
+    -- payloads fetched by an accepted load: its quality gate checked their parsed rows,
+    -- whichever load parsed them first (a payload is parsed once, by content)
+    select sha256 from {{ source('raw', 'fetch_log') }}
+    where
+        sha256 is not null
+        and load_id in (select accepted_loads.load_id from accepted_loads)
+),
+
+source as (
+    select * from {{ source('raw', 'untc_treaties') }}
+),
+
+renamed as (
+    select
+        load_id,
+        sha256 as payload_sha256,
+        url,
+        mtdsg_no,
+        chapter_roman as chapter,
+        chapter_name,
+        title,
+        conclusion_text,
+        concluded_place,
+        concluded_on,
+        eif_text,
+        eif_date,
+        registration_text,
+        printed_signatories,
+        printed_parties,
+        status_as_of,
+        has_participants_table,
+        column_headers,
+        parse_warnings
+    from source
+    where
+        load_id in (select accepted_loads.load_id from accepted_loads)
+        or sha256 in (select accepted_payloads.sha256 from accepted_payloads)
+)
+
+select * from renamed

@@ -1,0 +1,134 @@
+"""The ``treatywatch`` command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+
+def _parse_untc(args: argparse.Namespace) -> int:
+    from ingestion.untc.models import MtdsgParseError
+    from ingestion.untc.mtdsg import parse_mtdsg
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"treatywatch: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    try:
+        parsed = parse_mtdsg(data, str(path))
+    except MtdsgParseError as exc:
+        print(f"treatywatch: {exc}", file=sys.stderr)
+        return 1
+    out = sys.stdout
+    for action in parsed.actions:
+        record = {
+            "mtdsg_no": action.mtdsg_no,
+            "participant": action.participant,
+            "action": action.action,
+            "date": action.action_date.isoformat() if action.action_date else None,
+            "effective_date": (
+                action.effective_date.isoformat() if action.effective_date else None
+            ),
+            "suffix": action.suffix,
+            "withdrawn": action.bracketed,
+            "footnotes": list(action.footnotes),
+            "column": action.column_header,
+            "raw_value": action.raw_value,
+        }
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if args.header:
+        h = parsed.header
+        print(
+            json.dumps(
+                {k: (v.isoformat() if isinstance(v, date) else v) for k, v in vars(h).items()},
+                ensure_ascii=False,
+            ),
+            file=sys.stderr,
+        )
+    for warning in parsed.warnings:
+        print(f"treatywatch: warning: {path}: {warning}", file=sys.stderr)
+    return 0
+
+
+def _nightly(args: argparse.Namespace) -> int:
+    if args.offline:
+        os.environ["TREATYWATCH_OFFLINE"] = "1"
+    if args.all:
+        os.environ["TREATYWATCH_WATCHLIST_MODE"] = "all"
+    from ingestion.http import SourceUnreachable
+    from ingestion.pipeline import MartsRejected, run_untc_night, run_warehouse_night
+    from ingestion.untc.validate import LoadRejected
+
+    night = date.fromisoformat(args.date) if args.date else date.today()
+    try:
+        load_id = run_untc_night(night)
+        print(f"load {load_id} accepted")
+        result = run_warehouse_night(night)
+    except (SourceUnreachable, LoadRejected, MartsRejected) as exc:
+        print(f"treatywatch: {exc}", file=sys.stderr)
+        return 1
+    state = "published" if result.published else "unchanged (already published)"
+    print(f"warehouse {state}: {result.path} ({len(result.tables)} tables)")
+    return 0
+
+
+def _loads(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from ingestion.settings import load_settings
+
+    settings = load_settings()
+    if not settings.work_db.exists():
+        print(f"no working database at {settings.work_db} yet")
+        return 0
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        rows = con.execute(
+            "select load_id, status, n_fetched, n_new_payloads, finished_at, "
+            "split_part(coalesce(message, ''), chr(10), 1) from raw.loads "
+            "order by started_at desc limit ?",
+            [args.limit],
+        ).fetchall()
+    for row in rows:
+        print(" | ".join("" if v is None else str(v) for v in row))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and docs)."""
+    parser = argparse.ArgumentParser(prog="treatywatch", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("parse-untc", help="parse one MTDSG XML file; print JSON lines")
+    p.add_argument("file", help="path of a UNTC MTDSG .en.xml file")
+    p.add_argument("--header", action="store_true", help="also print the header (to stderr)")
+    p.set_defaults(func=_parse_untc)
+
+    n = sub.add_parser("nightly", help="run the whole night without Airflow")
+    n.add_argument("--date", help="the night (YYYY-MM-DD); default today")
+    n.add_argument("--offline", action="store_true", help="replay the recorded snapshot")
+    n.add_argument("--all", action="store_true", help="every treaty of the catalogue")
+    n.set_defaults(func=_nightly)
+
+    s = sub.add_parser("loads", help="list the latest loads and their status")
+    s.add_argument("--limit", type=int, default=20)
+    s.set_defaults(func=_loads)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``treatywatch`` console script."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

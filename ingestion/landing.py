@@ -1,0 +1,160 @@
+"""Land fetched payloads: content-addressed files plus manifest, fetch log and load rows.
+
+A payload is written once to ``data/raw/<source>/<date>/<sha256>.<ext>`` (the date of the load
+that first fetched it). Fetching the same bytes again only adds a fetch-log row. A load's id is
+``<source>-<logical date>``: rerunning a night replaces that night's fetch log and nothing else,
+so reruns are idempotent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+
+from ingestion.http import FetchResult
+
+_EXTENSIONS = {"xml": "xml", "json": "json", "html": "html", "rss": "xml", "atom": "xml"}
+
+
+@dataclass(frozen=True)
+class LandedPayload:
+    """Where a fetched payload now lives and whether this fetch was its first landing."""
+
+    url: str
+    sha256: str
+    path: Path
+    bytes: int
+    http_status: int
+    is_new: bool
+
+
+def load_id_for(source: str, logical_date: date) -> str:
+    """The deterministic id of one source's load for one night."""
+    return f"{source}-{logical_date.isoformat()}"
+
+
+def utcnow() -> datetime:
+    """Naive UTC timestamp (DuckDB TIMESTAMP carries no zone)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def begin_load(con: duckdb.DuckDBPyConnection, source: str, logical_date: date) -> str:
+    """Open (or reopen, on a rerun) the load of ``source`` for ``logical_date``.
+
+    A rerun clears the load's fetch log and parse errors; payloads and parsed rows stay, since
+    they are keyed by content.
+    """
+    load_id = load_id_for(source, logical_date)
+    now = utcnow()
+    con.execute("delete from raw.fetch_log where load_id = ?", [load_id])
+    con.execute("delete from raw.parse_errors where load_id = ?", [load_id])
+    con.execute(
+        """
+        insert into raw.loads (load_id, source, logical_date, started_at, status)
+        values (?, ?, ?, ?, 'running')
+        on conflict (load_id) do update set
+            status = 'running', finished_at = null, message = null, validation_json = null,
+            n_fetched = null, n_new_payloads = null
+        """,
+        [load_id, source, logical_date, now],
+    )
+    return load_id
+
+
+def finish_load(
+    con: duckdb.DuckDBPyConnection,
+    load_id: str,
+    status: str,
+    message: str | None = None,
+    validation_json: str | None = None,
+) -> None:
+    """Set a load's final status (accepted | rejected | failed) and its counts."""
+    con.execute(
+        """
+        update raw.loads set
+            status = ?, message = ?, validation_json = ?, finished_at = ?,
+            n_fetched = (select count(*) from raw.fetch_log f where f.load_id = raw.loads.load_id),
+            n_new_payloads = (
+                select count(*) from raw.manifest m where m.load_id = raw.loads.load_id)
+        where load_id = ?
+        """,
+        [status, message, validation_json, utcnow(), load_id],
+    )
+
+
+def _extension(content_type: str | None, url: str) -> str:
+    ct = (content_type or "").split(";")[0].strip().lower()
+    for key, ext in _EXTENSIONS.items():
+        if key in ct:
+            return ext
+    suffix = Path(url.split("?")[0]).suffix.lstrip(".").lower()
+    return suffix if suffix in {"xml", "json", "html", "txt"} else "bin"
+
+
+def land_payload(
+    con: duckdb.DuckDBPyConnection,
+    raw_dir: Path,
+    source: str,
+    load_id: str,
+    logical_date: date,
+    fetched: FetchResult,
+) -> LandedPayload:
+    """Store one fetched payload once by content and record the fetch."""
+    sha = hashlib.sha256(fetched.content).hexdigest()
+    existing = con.execute(
+        "select path from raw.manifest where source = ? and sha256 = ? limit 1", [source, sha]
+    ).fetchone()
+    is_new = existing is None
+    if is_new:
+        path = raw_dir / source / logical_date.isoformat() / (
+            f"{sha}.{_extension(fetched.content_type, fetched.url)}"
+        )
+        _write_once(path, fetched.content)
+    else:
+        path = Path(existing[0])
+    known_for_url = con.execute(
+        "select 1 from raw.manifest where source = ? and url = ? and sha256 = ?",
+        [source, fetched.url, sha],
+    ).fetchone()
+    if known_for_url is None:
+        con.execute(
+            "insert into raw.manifest values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [sha, source, fetched.url, fetched.fetched_at, fetched.status,
+             fetched.content_type, len(fetched.content), str(path), load_id],
+        )
+    con.execute(
+        "insert into raw.fetch_log values (?, ?, ?, ?, ?, ?, ?, null)",
+        [load_id, source, fetched.url, fetched.fetched_at, fetched.status, sha,
+         "new" if is_new else "unchanged"],
+    )
+    return LandedPayload(fetched.url, sha, path, len(fetched.content), fetched.status, is_new)
+
+
+def record_fetch_error(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    load_id: str,
+    url: str,
+    error: str,
+    http_status: int | None = None,
+) -> None:
+    """Log a fetch that produced no usable payload (HTTP error, unreachable, too large)."""
+    con.execute(
+        "insert into raw.fetch_log values (?, ?, ?, ?, ?, null, 'error', ?)",
+        [load_id, source, url, utcnow(), http_status, error],
+    )
+
+
+def _write_once(path: Path, content: bytes) -> None:
+    """Write atomically (temp file + rename) so a crash never leaves half a payload."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + f".tmp{os.getpid()}")
+    tmp.write_bytes(content)
+    os.replace(tmp, path)

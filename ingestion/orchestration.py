@@ -1,0 +1,40 @@
+"""Shared Airflow pieces of the DAG files: assets, pool, default arguments, the night's date.
+
+Kept out of ``dags/`` so the DAG files stay thin and the scheduler parses nothing else.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from airflow.sdk import Asset
+
+# DuckDB allows one writer process: every task that opens the working DB read-write or swaps the
+# published file runs in this pool of size 1 (`airflow pools set duckdb_writer 1 ...`).
+DUCKDB_POOL = "duckdb_writer"
+
+UNTC_RAW = Asset(name="untc_accepted_load", uri="treatywatch://raw/untc")
+WAREHOUSE = Asset(name="published_warehouse", uri="treatywatch://warehouse/treatywatch.duckdb")
+
+DEFAULT_ARGS: dict[str, Any] = {
+    "owner": "treatywatch",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=30),
+}
+
+# Network tasks get more patience than local ones.
+NETWORK_RETRIES = 4
+
+
+def night_of(context: dict[str, Any]) -> date:
+    """The night a run stands for: its logical date, or run_after for asset-triggered runs."""
+    when = context.get("logical_date")
+    if when is None:
+        dag_run = context.get("dag_run")
+        when = getattr(dag_run, "run_after", None) or context.get("data_interval_end")
+    if when is None:
+        raise ValueError("run has neither logical_date nor run_after")
+    return when.date()

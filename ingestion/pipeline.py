@@ -1,0 +1,145 @@
+"""The steps of the nightly pipeline, as plain functions the DAGs (and the CLI) call.
+
+Each step opens the working DuckDB file itself and closes it before returning, so steps can run
+in separate Airflow task processes; all steps that write it run in the ``duckdb_writer`` pool.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ingestion.dbt_runner import dbt_build
+from ingestion.http import HttpClient
+from ingestion.publish import MARTS_SCHEMA, PublishResult, publish
+from ingestion.quality import GateResult, run_gate, write_result
+from ingestion.raw_schema import ensure_raw_schema
+from ingestion.settings import Settings, load_settings
+from ingestion.untc import load as untc_load
+from ingestion.untc.validate import validate_load
+from ingestion.watchlist import load_watchlist
+
+log = logging.getLogger(__name__)
+MART_GATE = "marts"
+
+
+class MartsRejected(RuntimeError):
+    """The built marts failed their quality gate: nothing is published."""
+
+
+@contextmanager
+def work_db(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Read-write connection to the working DB, with the raw schema in place."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(settings.work_db))
+    try:
+        ensure_raw_schema(con)
+        yield con
+    finally:
+        con.close()
+
+
+def http_client(settings: Settings) -> HttpClient:
+    """The HTTP client for this run: live, or replaying the snapshot when offline."""
+    return HttpClient(offline=settings.offline, snapshot_dir=settings.snapshot_dir)
+
+
+def untc_fetch(logical_date: date, settings: Settings | None = None) -> str:
+    """Fetch and land the night's UNTC payloads; return the load id."""
+    settings = settings or load_settings()
+    watchlist = load_watchlist(settings.watchlist_path)
+    client = http_client(settings)
+    try:
+        with work_db(settings) as con:
+            summary = untc_load.fetch_and_land(
+                con, client, watchlist, settings.raw_dir, logical_date, settings.watchlist_mode
+            )
+    finally:
+        client.close()
+    log.info("%s", summary)
+    return summary.load_id
+
+
+def untc_parse(load_id: str, settings: Settings | None = None) -> int:
+    """Parse the load's new payloads into raw tables; return how many were parsed."""
+    settings = settings or load_settings()
+    with work_db(settings) as con:
+        return untc_load.parse_load(con, load_id)
+
+
+def untc_validate(load_id: str, logical_date: date, settings: Settings | None = None) -> str:
+    """Run the load gate; return its summary or raise LoadRejected."""
+    settings = settings or load_settings()
+    with work_db(settings) as con:
+        result = validate_load(
+            con, load_id, logical_date, settings.expectations_dir, settings.validations_dir
+        )
+    return result.summary()
+
+
+def warehouse_build(settings: Settings | None = None) -> str:
+    """dbt build (seeds, models, tests) on the accepted loads."""
+    settings = settings or load_settings()
+    with work_db(settings):
+        pass  # make sure the raw schema exists even before the first load
+    return dbt_build(settings)
+
+
+def mart_frames(con: duckdb.DuckDBPyConnection, suites_dir: Path) -> dict:
+    """Every mart that has a suite, as a DataFrame."""
+    return {
+        path.stem: con.execute(f"select * from {MARTS_SCHEMA}.{path.stem}").df()
+        for path in sorted(suites_dir.glob("*.json"))
+    }
+
+
+def warehouse_validate(logical_date: date, settings: Settings | None = None) -> GateResult:
+    """Run the mart gate on the freshly built marts; raise MartsRejected when it fails."""
+    settings = settings or load_settings()
+    suites = settings.expectations_dir / MART_GATE
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        frames = mart_frames(con, suites)
+    result = run_gate(suites, frames, parameters={"logical_date": pd.Timestamp(logical_date)})
+    out = settings.validations_dir / f"marts-{logical_date.isoformat()}.json"
+    write_result(result, out)
+    if not result.success:
+        raise MartsRejected(
+            f"marts rejected by quality gate, nothing published (result in {out}):\n"
+            f"{result.summary()}"
+        )
+    return result
+
+
+def warehouse_publish(logical_date: date, settings: Settings | None = None) -> PublishResult:
+    """Swap the validated marts into the published warehouse."""
+    settings = settings or load_settings()
+    result = publish(settings, logical_date)
+    log.info(
+        "%s %s (%d tables, fingerprint %s)",
+        "published" if result.published else "unchanged, not republished",
+        result.path, len(result.tables), result.fingerprint[:12],
+    )
+    return result
+
+
+def run_untc_night(logical_date: date, settings: Settings | None = None) -> str:
+    """fetch -> land -> parse -> validate, without Airflow (CLI and benchmarks)."""
+    settings = settings or load_settings()
+    load_id = untc_fetch(logical_date, settings)
+    untc_parse(load_id, settings)
+    untc_validate(load_id, logical_date, settings)
+    return load_id
+
+
+def run_warehouse_night(logical_date: date, settings: Settings | None = None) -> PublishResult:
+    """dbt build -> mart gate -> publish, without Airflow."""
+    settings = settings or load_settings()
+    warehouse_build(settings)
+    warehouse_validate(logical_date, settings)
+    return warehouse_publish(logical_date, settings)

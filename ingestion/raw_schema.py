@@ -1,0 +1,144 @@
+"""DDL of the `raw` schema in the working DuckDB file.
+
+Ingestion owns these tables; dbt reads them only through `sources` and only for loads whose
+status is `accepted`. Every parsed row carries the `load_id` of the load that landed it and the
+`sha256` of the payload it came from.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+RAW_DDL: tuple[str, ...] = (
+    "create schema if not exists raw",
+    # One row per ingestion run of one source.
+    # status: running | accepted | rejected | unchanged (nothing new fetched) | failed
+    """
+    create table if not exists raw.loads (
+        load_id varchar primary key,
+        source varchar not null,
+        logical_date date not null,
+        started_at timestamp not null,
+        finished_at timestamp,
+        status varchar not null,
+        n_fetched integer,
+        n_new_payloads integer,
+        message varchar,
+        validation_json varchar
+    )
+    """,
+    # One row per distinct payload (content-addressed); the load that first landed it.
+    """
+    create table if not exists raw.manifest (
+        sha256 varchar not null,
+        source varchar not null,
+        url varchar not null,
+        fetched_at timestamp not null,
+        http_status integer not null,
+        content_type varchar,
+        bytes bigint not null,
+        path varchar not null,
+        load_id varchar not null,
+        primary key (source, url, sha256)
+    )
+    """,
+    # Every fetch of a load, also of payloads already landed. The payload a treaty shows on a
+    # night is the sha256 its URL returned in that night's accepted load.
+    """
+    create table if not exists raw.fetch_log (
+        load_id varchar not null,
+        source varchar not null,
+        url varchar not null,
+        fetched_at timestamp not null,
+        http_status integer,
+        sha256 varchar,
+        outcome varchar not null,
+        error varchar
+    )
+    """,
+    # Payloads that could not be parsed: they make their load fail validation.
+    """
+    create table if not exists raw.parse_errors (
+        load_id varchar not null,
+        source varchar not null,
+        url varchar not null,
+        sha256 varchar not null,
+        error varchar not null
+    )
+    """,
+    # The treaties named by the watchlist config, with their entry-into-force rule.
+    """
+    create table if not exists raw.watchlist (
+        load_id varchar not null,
+        treaty_id varchar not null,
+        mtdsg_no varchar not null,
+        short_name varchar,
+        eif_threshold integer,
+        eif_lag_days integer,
+        eif_counted_actions varchar[],
+        eif_regional_org_counts boolean,
+        opened_for_signature_on date
+    )
+    """,
+    """
+    create table if not exists raw.untc_treaties (
+        load_id varchar not null,
+        sha256 varchar not null,
+        url varchar not null,
+        mtdsg_no varchar not null,
+        chapter_roman varchar,
+        chapter_name varchar,
+        title varchar,
+        conclusion_text varchar,
+        concluded_place varchar,
+        concluded_on date,
+        eif_text varchar,
+        eif_date date,
+        registration_text varchar,
+        printed_signatories integer,
+        printed_parties integer,
+        status_as_of date,
+        has_participants_table boolean not null,
+        column_headers varchar[],
+        parse_warnings varchar[]
+    )
+    """,
+    """
+    create table if not exists raw.untc_participant_actions (
+        load_id varchar not null,
+        sha256 varchar not null,
+        mtdsg_no varchar not null,
+        row_number integer not null,
+        participant_raw varchar not null,
+        participant varchar not null,
+        footnotes varchar[],
+        column_number integer not null,
+        column_header varchar,
+        action varchar not null,
+        suffix varchar,
+        action_date date,
+        raw_value varchar,
+        bracketed boolean not null,
+        effective_date date
+    )
+    """,
+    # How each participant name printed by UNTC resolves to ISO 3166 (pycountry + overrides).
+    # participant_type: state | regional_organisation | other | unmapped
+    """
+    create table if not exists raw.untc_participant_names (
+        load_id varchar not null,
+        participant varchar not null,
+        iso3 varchar,
+        iso2 varchar,
+        english_name varchar,
+        participant_type varchar not null,
+        match_method varchar not null
+    )
+    """,
+)
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the `raw` schema and its tables if they do not exist yet."""
+    for statement in RAW_DDL:
+        con.execute(statement)

@@ -1,0 +1,75 @@
+"""Where things live and how a run behaves, from environment variables with project defaults.
+
+Every path derives from ``TREATYWATCH_HOME`` (the repository root by default), so tests and the
+Docker image point a whole run elsewhere with one variable.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+_REPO_ROOT = Path(__file__).resolve().parents[1]
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved paths and switches of one TreatyWatch installation."""
+
+    home: Path
+    data_dir: Path  # landed payloads, working DuckDB, validation results
+    warehouse_dir: Path  # published DuckDB + Parquet: the only files readers open
+    snapshot_dir: Path  # recorded responses replayed offline
+    watchlist_path: Path
+    dbt_project_dir: Path
+    expectations_dir: Path
+    offline: bool
+    watchlist_mode: str | None  # "watchlist" | "all" | None (take the config file's)
+
+    @property
+    def raw_dir(self) -> Path:
+        """Root of the content-addressed payload store."""
+        return self.data_dir / "raw"
+
+    @property
+    def work_db(self) -> Path:
+        """The working DuckDB file: raw tables and dbt models (never read by analysts)."""
+        return self.data_dir / "treatywatch_work.duckdb"
+
+    @property
+    def validations_dir(self) -> Path:
+        """GX validation results, one JSON file per validated load or mart build."""
+        return self.data_dir / "validations"
+
+    @property
+    def published_db(self) -> Path:
+        """The published warehouse that analysts and BI tools open read-only."""
+        return self.warehouse_dir / "treatywatch.duckdb"
+
+    @property
+    def parquet_dir(self) -> Path:
+        """One Parquet file per published mart, for tools without DuckDB >= 2.0."""
+        return self.warehouse_dir / "parquet"
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment (called at run time, never at import time)."""
+    home = _env_path("TREATYWATCH_HOME", _REPO_ROOT)
+    return Settings(
+        home=home,
+        data_dir=_env_path("TREATYWATCH_DATA_DIR", home / "data"),
+        warehouse_dir=_env_path("TREATYWATCH_WAREHOUSE_DIR", home / "warehouse"),
+        snapshot_dir=_env_path("TREATYWATCH_SNAPSHOT_DIR", home / "snapshot"),
+        watchlist_path=_env_path("TREATYWATCH_WATCHLIST", home / "config" / "watchlist.yml"),
+        dbt_project_dir=_env_path("TREATYWATCH_DBT_PROJECT_DIR", home / "dbt_project"),
+        expectations_dir=_env_path("TREATYWATCH_EXPECTATIONS_DIR", home / "expectations"),
+        offline=os.environ.get("TREATYWATCH_OFFLINE", "").strip().lower() in _TRUE,
+        watchlist_mode=os.environ.get("TREATYWATCH_WATCHLIST_MODE") or None,
+    )

@@ -1,0 +1,1 @@
+"""UN Treaty Collection (MTDSG) source: URLs, XML parser, loader."""

@@ -1,0 +1,29 @@
+# Sourced by run.sh and test.sh: make sure the project's virtualenv exists and is current,
+# then export the settings every TreatyWatch command uses. Installs only from the project's own
+# files: requirements.lock (every pin) and pyproject.toml (the package and `treatywatch`).
+ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+VENV="${TREATYWATCH_VENV:-$ROOT/.venv}"
+PYTHON="${PYTHON:-python3.11}"
+command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+
+lock_hash="$(cat "$ROOT/requirements.lock" "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)"
+if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.treatywatch-lock" 2>/dev/null)" != "$lock_hash" ]; then
+  echo "== creating the environment in $VENV (one-off, about a minute) =="
+  "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install --quiet --upgrade pip
+  "$VENV/bin/python" -m pip install --quiet -r "$ROOT/requirements.lock"
+  "$VENV/bin/python" -m pip install --quiet --no-deps -e "$ROOT"
+  "$VENV/bin/python" -m pip check
+  echo "$lock_hash" > "$VENV/.treatywatch-lock"
+fi
+export PATH="$VENV/bin:$PATH"
+
+# Airflow: SQLite metadata DB and logs inside the project, our DAGs only, few slots (the default
+# 32 executor slots take ~4.5 GB).
+export AIRFLOW_HOME="${AIRFLOW_HOME:-$ROOT/.airflow}"
+export AIRFLOW__CORE__DAGS_FOLDER="$ROOT/dags"
+export AIRFLOW__CORE__LOAD_EXAMPLES=False
+export AIRFLOW__CORE__PARALLELISM="${AIRFLOW__CORE__PARALLELISM:-4}"
+export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=False
+export DBT_SEND_ANONYMOUS_USAGE_STATS=false
+export TQDM_DISABLE=1

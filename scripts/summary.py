@@ -1,0 +1,41 @@
+"""Print what the published warehouse now says (run by run.sh after a night)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from ingestion.settings import load_settings
+
+
+def main() -> None:
+    """Open the published file read-only and print progress per treaty."""
+    settings = load_settings()
+    path = settings.published_db
+    if not path.exists():
+        print(f"no published warehouse at {path}")
+        return
+    with duckdb.connect(str(path), read_only=True) as con:
+        meta = con.execute(
+            "select published_at, logical_date from meta_publish order by published_at desc"
+        ).fetchone()
+        print(f"== published warehouse {path} (night {meta[1]}, written {meta[0]:%F %T} UTC) ==")
+        rows = con.execute(
+            """
+            select p.mtdsg_no, coalesce(t.short_name, left(t.title, 50)),
+                   p.signatories, p.parties, p.counting_instruments, p.eif_threshold,
+                   p.instruments_remaining, p.eif_status
+            from treaty_progress p join dim_treaty t using (treaty_id)
+            where t.is_watched
+            order by p.mtdsg_no
+            """
+        ).fetchall()
+    header = ("treaty", "name", "signed", "parties", "counting", "threshold", "remaining",
+              "status")
+    print(" | ".join(header))
+    for row in rows:
+        print(" | ".join("unknown" if v is None else str(v) for v in row))
+    print(f"Parquet copies: {settings.parquet_dir}/")
+
+
+if __name__ == "__main__":
+    main()
