@@ -33,7 +33,10 @@ def load_frames(con: duckdb.DuckDBPyConnection, load_id: str) -> dict[str, pd.Da
                a.raw_value, a.bracketed,
                cast(a.action_date as timestamp) as action_date,
                cast(a.effective_date as timestamp) as effective_date,
-               cast(t.concluded_on as timestamp) as concluded_on
+               cast(t.concluded_on as timestamp) as concluded_on,
+               a.mtdsg_no in (
+                   select w.mtdsg_no from raw.watchlist w where w.load_id = $load
+               ) as is_watched
         from raw.untc_participant_actions a
         join raw.untc_treaties t on t.sha256 = a.sha256
         where a.sha256 in ({in_load})

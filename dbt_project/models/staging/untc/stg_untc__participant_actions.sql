@@ -2,19 +2,11 @@
 with
 
 accepted_loads as (
-    select load_id from {{ source('raw', 'loads') }}
-    where
-        status = 'accepted'
-        and source = 'untc'
+    {{ accepted_load_ids('untc') }}
 ),
 
 accepted_payloads as (
-    -- payloads fetched by an accepted load: its quality gate checked their parsed rows,
-    -- whichever load parsed them first (a payload is parsed once, by content)
-    select sha256 from {{ source('raw', 'fetch_log') }}
-    where
-        sha256 is not null
-        and load_id in (select accepted_loads.load_id from accepted_loads)
+    {{ accepted_payload_shas('untc') }}
 ),
 
 source as (

@@ -3,10 +3,7 @@
 with
 
 accepted_loads as (
-    select load_id from {{ source('raw', 'loads') }}
-    where
-        status = 'accepted'
-        and source = 'untc'
+    {{ accepted_load_ids('untc') }}
 ),
 
 source as (
