@@ -23,6 +23,9 @@ done
 # shellcheck source=scripts/env.sh
 source "$ROOT/scripts/env.sh"
 
+# One-shot run: fail at once instead of waiting out Airflow's retry delays (the HTTP layer has
+# already retried with backoff). The scheduler (airflow standalone) keeps the DAGs' retries.
+export TREATYWATCH_AIRFLOW_RETRIES="${TREATYWATCH_AIRFLOW_RETRIES:-0}"
 airflow db migrate >/dev/null
 airflow pools set duckdb_writer 1 "DuckDB single writer" >/dev/null
 

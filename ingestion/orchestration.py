@@ -5,6 +5,7 @@ Kept out of ``dags/`` so the DAG files stay thin and the scheduler parses nothin
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,16 +18,20 @@ DUCKDB_POOL = "duckdb_writer"
 UNTC_RAW = Asset(name="untc_accepted_load", uri="treatywatch://raw/untc")
 WAREHOUSE = Asset(name="published_warehouse", uri="treatywatch://warehouse/treatywatch.duckdb")
 
+# TREATYWATCH_AIRFLOW_RETRIES overrides every task's retries: run.sh sets 0, since a one-shot
+# interactive run should fail at once (the HTTP layer has already retried with backoff).
+_RETRIES_OVERRIDE = os.environ.get("TREATYWATCH_AIRFLOW_RETRIES")
+
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "treatywatch",
-    "retries": 2,
+    "retries": int(_RETRIES_OVERRIDE) if _RETRIES_OVERRIDE else 2,
     "retry_delay": timedelta(minutes=2),
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=30),
 }
 
 # Network tasks get more patience than local ones.
-NETWORK_RETRIES = 4
+NETWORK_RETRIES = int(_RETRIES_OVERRIDE) if _RETRIES_OVERRIDE else 4
 
 
 def night_of(context: dict[str, Any]) -> date:

@@ -10,10 +10,16 @@ lock_hash="$(cat "$ROOT/requirements.lock" "$ROOT/pyproject.toml" | sha256sum | 
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.treatywatch-lock" 2>/dev/null)" != "$lock_hash" ]; then
   echo "== creating the environment in $VENV (one-off, about a minute) =="
   "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet -r "$ROOT/requirements.lock"
-  "$VENV/bin/python" -m pip install --quiet --no-deps -e "$ROOT"
-  "$VENV/bin/python" -m pip check
+  install_log="$(mktemp)"
+  if ! { "$VENV/bin/python" -m pip install --upgrade pip \
+         && "$VENV/bin/python" -m pip install -r "$ROOT/requirements.lock" \
+         && "$VENV/bin/python" -m pip install --no-deps -e "$ROOT" \
+         && "$VENV/bin/python" -m pip check; } >"$install_log" 2>&1; then
+    tail -40 "$install_log" >&2
+    echo "!! installing the environment failed (full log: $install_log)" >&2
+    exit 1
+  fi
+  rm -f "$install_log"
   echo "$lock_hash" > "$VENV/.treatywatch-lock"
 fi
 export PATH="$VENV/bin:$PATH"
