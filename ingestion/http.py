@@ -37,7 +37,7 @@ class SourceUnreachable(RuntimeError):
         host = urlsplit(url).hostname or url
         super().__init__(
             f"cannot reach {host} ({url}): {reason}. No network? Run offline against the "
-            "recorded snapshot with TREATYWATCH_OFFLINE=1."
+            "recorded snapshot: ./run.sh --offline (TREATYWATCH_OFFLINE=1)."
         )
         self.url = url
         self.host = host
