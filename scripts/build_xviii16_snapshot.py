@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CSV = REPO_ROOT.parent / "shared" / "untc" / "cybercrime_XVIII-16_signatures.csv"
+DEFAULT_CSV = REPO_ROOT / "snapshot" / "untc" / "cybercrime_XVIII-16_signatures.csv"
 DEFAULT_OUT = REPO_ROOT / "snapshot" / "untc" / "XVIII-16.en.xml"
 
 ENCODING = "iso-8859-1"

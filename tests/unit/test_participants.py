@@ -20,7 +20,7 @@ from ingestion.participants import (
 )
 from ingestion.untc.mtdsg import parse_mtdsg_file
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "untc"
+SHARED = Path(__file__).resolve().parents[2] / "snapshot" / "untc"  # in-repo copies of ../shared
 CYBERCRIME_CSV = SHARED / "cybercrime_XVIII-16_signatures.csv"
 CORPUS = SHARED / "mtdsg_xml_2018"
 

@@ -1,7 +1,8 @@
 """Tests of the MTDSG XML parser on real UNTC files (no mocks).
 
 Targeted tests read the byte-for-byte copies in tests/fixtures/untc/ (see PROVENANCE.md there);
-the corpus tests read all 356 files of ../shared/untc/mtdsg_xml_2018 when that folder exists.
+the corpus tests read all 356 real files kept in snapshot/untc/mtdsg_xml_2018 (byte-for-byte
+copies of ../shared/untc/mtdsg_xml_2018).
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from ingestion.untc.models import (
 from ingestion.untc.mtdsg import parse_mtdsg, parse_mtdsg_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "untc"
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "untc" / "mtdsg_xml_2018"
+CORPUS = Path(__file__).resolve().parents[2] / "snapshot" / "untc" / "mtdsg_xml_2018"
 CORPUS_FILES = sorted(CORPUS.glob("*.en.xml")) if CORPUS.is_dir() else []
 needs_corpus = pytest.mark.skipif(
-    not CORPUS_FILES, reason=f"UNTC 2018 corpus not found at {CORPUS} (shared data folder absent)"
+    not CORPUS_FILES, reason=f"UNTC 2018 corpus not found at {CORPUS} (run scripts/build_offline_snapshot.py)"
 )
 C0_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
