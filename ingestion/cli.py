@@ -100,6 +100,27 @@ def _loads(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from ingestion.settings import load_settings
+
+    path = load_settings().published_db
+    if not path.exists():
+        print(f"treatywatch: no published warehouse at {path}: run ./run.sh first", file=sys.stderr)
+        return 1
+    query = sys.stdin.read() if args.query == "-" else args.query
+    with duckdb.connect(str(path), read_only=True) as con:
+        try:
+            relation = con.sql(query)
+        except duckdb.Error as exc:
+            print(f"treatywatch: {exc}", file=sys.stderr)
+            return 1
+        if relation is not None:
+            relation.show(max_width=200, max_rows=args.max_rows)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
     parser = argparse.ArgumentParser(prog="treatywatch", description=__doc__)
@@ -115,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--offline", action="store_true", help="replay the recorded snapshot")
     n.add_argument("--all", action="store_true", help="every treaty of the catalogue")
     n.set_defaults(func=_nightly)
+
+    q = sub.add_parser("sql", help="query the published warehouse (read-only)")
+    q.add_argument("query", help="SQL text, or - to read it from stdin")
+    q.add_argument("--max-rows", type=int, default=100)
+    q.set_defaults(func=_sql)
 
     s = sub.add_parser("loads", help="list the latest loads and their status")
     s.add_argument("--limit", type=int, default=20)

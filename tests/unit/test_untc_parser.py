@@ -27,7 +27,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "untc"
 CORPUS = Path(__file__).resolve().parents[2] / "snapshot" / "untc" / "mtdsg_xml_2018"
 CORPUS_FILES = sorted(CORPUS.glob("*.en.xml")) if CORPUS.is_dir() else []
 needs_corpus = pytest.mark.skipif(
-    not CORPUS_FILES, reason=f"UNTC 2018 corpus not found at {CORPUS} (run scripts/build_offline_snapshot.py)"
+    not CORPUS_FILES,
+    reason=f"UNTC 2018 corpus not found at {CORPUS} (run scripts/build_offline_snapshot.py)",
 )
 C0_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
