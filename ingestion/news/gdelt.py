@@ -19,6 +19,7 @@ API = "https://api.gdeltproject.org/api/v2/doc/doc"
 MAX_RECORDS = 250
 MIN_INTERVAL_S = 6.0
 MIN_WINDOW = timedelta(hours=1)
+MAX_REQUESTS = 24  # per query and night: at 6 s each, a busy topic costs minutes, not hours
 
 
 class GdeltError(RuntimeError):

@@ -93,7 +93,9 @@ def _fetch_gdelt(con, client, watchlist, raw_dir, load_id, night, summary,
         query = gdelt.query_for(names)
         windows: list[tuple[datetime | None, datetime | None]] = [(None, None)]
         end_of_night = datetime.combine(night + timedelta(days=1), datetime.min.time())
-        while windows:
+        requests_left = gdelt.MAX_REQUESTS
+        while windows and requests_left > 0:
+            requests_left -= 1
             start, end = windows.pop(0)
             url = gdelt.artlist_url(query, start, end, api)
             throttle.wait()
