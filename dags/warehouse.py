@@ -1,6 +1,7 @@
 """Warehouse build, after every accepted load: dbt build -> audit marts -> publish.
 
-Triggered by the `untc_accepted_load` or the `news_accepted_load` asset. dbt builds staging, intermediate and mart models
+Triggered by the `untc_accepted_load` or the `news_accepted_load` asset.
+dbt builds staging, intermediate and mart models
 (and runs its tests) on accepted loads only; the `marts` Great Expectations gate audits the
 result; only then are the marts written to a new DuckDB file (and Parquet set) that atomically
 replaces `warehouse/treatywatch.duckdb`. Any failure leaves the published warehouse as it was.

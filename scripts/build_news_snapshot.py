@@ -45,7 +45,7 @@ def _page(article: dict, text: str) -> str:
   <meta property="article:published_time" content="{article['published']}T{NOON}Z">
 </head>
 <body>
-  <nav><a href="/">Accueil</a> | <a href="/monde">Monde</a> | <a href="/politique">Politique</a></nav>
+  <nav><a href="/">Accueil</a> | <a href="/monde">Monde</a> | <a href="/pol">Politique</a></nav>
   <main>
     <article>
       <h1>{title}</h1>
@@ -58,13 +58,17 @@ def _page(article: dict, text: str) -> str:
 """
 
 
+def _rfc822(day: str) -> str:
+    return format_datetime(datetime.fromisoformat(f"{day}T{NOON}+00:00"))
+
+
 def _rss(title: str, link: str, lang: str, items: list[dict]) -> str:
     entries = "".join(
         f"""    <item>
       <title>{html.escape(a['title'])}</title>
       <link>{html.escape(a['url'])}</link>
       <guid isPermaLink="false">{a['id']}</guid>
-      <pubDate>{format_datetime(datetime.fromisoformat(a['published'] + 'T' + NOON + '+00:00'))}</pubDate>
+      <pubDate>{_rfc822(a['published'])}</pubDate>
       <source url="https://{a['url'].split('/')[2]}">{html.escape(a['outlet'])}</source>
     </item>
 """

@@ -17,9 +17,9 @@ UN_NEWS_FEEDS = (
 )
 # Google News edition per language: hl, gl, ceid.
 _EDITIONS = {
-    "en": ("en-US", "US", "US:en"), "fr": ("fr", "FR", "FR:fr"), "es": ("es-419", "US", "US:es-419"),
-    "ru": ("ru", "RU", "RU:ru"), "vi": ("vi", "VN", "VN:vi"), "pt": ("pt-BR", "BR", "BR:pt-419"),
-    "de": ("de", "DE", "DE:de"), "it": ("it", "IT", "IT:it"),
+    "en": ("en-US", "US", "US:en"), "fr": ("fr", "FR", "FR:fr"),
+    "es": ("es-419", "US", "US:es-419"), "ru": ("ru", "RU", "RU:ru"), "vi": ("vi", "VN", "VN:vi"),
+    "pt": ("pt-BR", "BR", "BR:pt-419"), "de": ("de", "DE", "DE:de"), "it": ("it", "IT", "IT:it"),
 }
 
 

@@ -120,7 +120,8 @@ INFINITIVE_PAST = {
 # Negation shortly before the trigger (same clause).
 NEGATION = {
     "fr": r"(?:\bpas|\bjamais|\bni|\bnon|refus\w*\s+de|\bpas encore)\b[\w\s']{0,25}$",
-    "en": r"(?:\bnot|n't|\bnever|\bno|yet to|refus\w*\s+to|declin\w*\s+to|fail\w*\s+to)\b[\w\s']{0,20}$",
+    "en": (r"(?:\bnot|n't|\bnever|\bno|yet to|refus\w*\s+to|declin\w*\s+to|fail\w*\s+to)\b"
+           r"[\w\s']{0,20}$"),
     "es": r"(?:\bno|\bnunca|\btampoco|\bni|se neg\w+ a|rechaz\w+)\b[\w\s]{0,20}$",
     "pt": r"(?:\bnao|\bnunca|\bnem|recus\w+ a)\b[\w\s]{0,20}$",
     "it": r"(?:\bnon|\bmai)\b[\w\s']{0,20}$",
@@ -132,7 +133,8 @@ NEGATION = {
 # Count nouns: what a number counts. "signatories" implies the action itself.
 COUNT_NOUNS = {
     "fr": r"(?:pays|etats(?: membres)?|nations|gouvernements|signataires|ratifications|signatures)",
-    "en": r"(?:countries|states|member states|nations|governments|signatories|ratifications|signatures)",
+    "en": (r"(?:countries|states|member states|nations|governments|signatories|ratifications|"
+           r"signatures)"),
     "es": r"(?:paises|estados(?: miembros)?|naciones|gobiernos|signatarios|ratificaciones|firmas)",
     "pt": r"(?:paises|estados(?: membros)?|nacoes|governos|signatarios|ratificacoes|assinaturas)",
     "it": r"(?:paesi|stati(?: membri)?|nazioni|governi|firmatari|ratifiche|firme)",
@@ -141,10 +143,11 @@ COUNT_NOUNS = {
     "vi": r"(?:quốc gia|nước)",
 }
 NOUN_ACTION = {
-    "signataires": _SIGN, "signatures": _SIGN, "signatories": _SIGN, "signatarios": _SIGN,
-    "firmas": _SIGN, "signatory": _SIGN, "signataire": _SIGN, "signatarios": _SIGN, "assinaturas": _SIGN, "firmatari": _SIGN, "firme": _SIGN,
-    "unterzeichner": _SIGN, "ratifications": _RAT, "ratificaciones": _RAT,
-    "ratificacoes": _RAT, "ratifiche": _RAT, "ratifikationen": _RAT,
+    "signataires": _SIGN, "signataire": _SIGN, "signatures": _SIGN, "signatories": _SIGN,
+    "signatory": _SIGN, "signatarios": _SIGN, "firmas": _SIGN, "assinaturas": _SIGN,
+    "firmatari": _SIGN, "firme": _SIGN, "unterzeichner": _SIGN,
+    "ratifications": _RAT, "ratificaciones": _RAT, "ratificacoes": _RAT, "ratifiche": _RAT,
+    "ratifikationen": _RAT,
 }
 
 QUALIFIERS = {

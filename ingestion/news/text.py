@@ -9,14 +9,15 @@ LANGUAGES = ("en", "fr", "es", "pt", "de", "it", "ru", "vi")
 
 # Frequent function words per language: on article-length text, the language whose words
 # cover most tokens is right; Cyrillic and Vietnamese letters settle ru/vi before that.
-_STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the of and to in is that was for on with by has have are it as at from".split()),
-    "fr": frozenset("le la les des du de et est une un pour dans que qui au aux sur par ont a".split()),
-    "es": frozenset("el la los las de del y es una un para en que por con se al han".split()),
-    "pt": frozenset("o a os as de do da dos das e é um uma para em que por com no na".split()),
-    "de": frozenset("der die das und ist ein eine zu den von mit für im auf dem nicht hat".split()),
-    "it": frozenset("il lo la gli le di del della e è un una per in che con sono ha".split()),
+_STOPWORDS_TEXT = {
+    "en": "the of and to in is that was for on with by has have are it as at from",
+    "fr": "le la les des du de et est une un pour dans que qui au aux sur par ont a",
+    "es": "el la los las de del y es una un para en que por con se al han",
+    "pt": "o a os as de do da dos das e é um uma para em que por com no na",
+    "de": "der die das und ist ein eine zu den von mit für im auf dem nicht hat",
+    "it": "il lo la gli le di del della e è un una per in che con sono ha",
 }
+_STOPWORDS = {lang: frozenset(text.split(" ")) for lang, text in _STOPWORDS_TEXT.items()}
 _VI_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 _CYRILLIC = re.compile(r"[а-яё]")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")

@@ -24,7 +24,8 @@ from ingestion.watchlist import load_watchlist
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "snapshot" / "news" / "articles"
 NIGHT = date(2026, 11, 26)
-ERROR_PAGE = b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
+ERROR_PAGE = (b"<html><head><title>404 Not Found</title></head>"
+              b"<body><h1>Not Found</h1></body></html>")
 
 
 class NewsSite:

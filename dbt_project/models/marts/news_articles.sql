@@ -2,7 +2,10 @@
 with
 
 articles as (
-    select * from {{ ref('int_news_articles') }}
+    select
+        *,
+        md5(canonical_url) as article_id
+    from {{ ref('int_news_articles') }}
 ),
 
 claims as (
@@ -19,23 +22,23 @@ claim_counts as (
 
 final as (
     select
-        md5(articles.canonical_url) as article_id,
+        articles.article_id,
         articles.canonical_url,
         articles.url,
         articles.title,
-        regexp_extract(articles.canonical_url, '^https?://([^/]+)', 1) as outlet_domain,
         articles.published_at,
-        cast(articles.published_at as date) as published_on,
         articles.language,
         articles.treaty_id,
         articles.listed_by,
-        cast(articles.n_chars as integer) as n_chars,
-        cast(coalesce(claim_counts.n_claims, 0) as integer) as n_claims,
-        cast(articles.n_duplicate_urls as integer) as n_duplicate_urls,
         articles.text_sha256,
         articles.payload_sha256 as source_sha256,
         articles.first_seen_load_id,
-        articles.first_seen_on
+        articles.first_seen_on,
+        cast(articles.published_at as date) as published_on,
+        cast(articles.n_chars as integer) as n_chars,
+        cast(articles.n_duplicate_urls as integer) as n_duplicate_urls,
+        cast(coalesce(claim_counts.n_claims, 0) as integer) as n_claims,
+        regexp_extract(articles.canonical_url, '^https?://([^/]+)', 1) as outlet_domain
     from articles
     left join claim_counts on articles.payload_sha256 = claim_counts.payload_sha256
 )

@@ -11,7 +11,6 @@ claims as (
 
 final as (
     select
-        md5(articles.article_id || '|' || cast(claims.claim_no as varchar)) as claim_id,
         articles.article_id,
         claims.claim_no,
         claims.treaty_id,
@@ -24,7 +23,8 @@ final as (
         claims.tense,
         claims.claim_date,
         articles.published_on,
-        claims.evidence
+        claims.evidence,
+        md5(articles.article_id || '|' || cast(claims.claim_no as varchar)) as claim_id
     from claims
     inner join articles on claims.payload_sha256 = articles.source_sha256
 )
