@@ -83,13 +83,20 @@ def _nightly(args: argparse.Namespace) -> int:
     if args.all:
         os.environ["TREATYWATCH_WATCHLIST_MODE"] = "all"
     from ingestion.http import SourceUnreachable
-    from ingestion.pipeline import MartsRejected, run_untc_night, run_warehouse_night
+    from ingestion.pipeline import (
+        MartsRejected,
+        run_news_night,
+        run_untc_night,
+        run_warehouse_night,
+    )
     from ingestion.untc.validate import LoadRejected
 
     night = date.fromisoformat(args.date) if args.date else date.today()
     try:
         load_id = run_untc_night(night)
         print(f"load {load_id} accepted")
+        news_id = run_news_night(night)
+        print(f"load {news_id} accepted")
         result = run_warehouse_night(night)
     except (SourceUnreachable, LoadRejected, MartsRejected) as exc:
         print(f"treatywatch: {exc}", file=sys.stderr)
