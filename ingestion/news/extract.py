@@ -121,6 +121,9 @@ def _triggers(folded: str, lo: int, hi: int, lang: str) -> list[_Hit]:
             tense = trig.tense
             if tense == "infinitive":
                 tense = "past" if re.search(lx.INFINITIVE_PAST[lang], before) else "future"
+                if re.search(lx.ORDINAL_INFINITIVE.get(lang, "$^"), before):
+                    # "le premier pays à ratifier": done, unless "sera le premier pays à"
+                    tense = "future" if re.search(lx.FUTURE_MARKERS, before) else "past"
             elif tense == "past" and re.search(_FUTURE_AUX.get(lang, "$^"), before[-40:]):
                 tense = "future"
             if tense == "past" and re.search(lx.HOPE, before):
@@ -150,9 +153,31 @@ def _country_claims(folded: str, lo: int, hi: int, lang: str, hits: list[_Hit]):
         start, end = lo + mention.start, lo + mention.end
         if not mention.is_adjective and re.search(location, folded[lo:start]):
             continue  # "à Hanoï, au Vietnam": a place, not an actor
+        if mention.is_adjective and not _beside_role(folded, start, end, lang):
+            continue  # "les médias russes": an adjective alone names no actor
         hit = _nearest(hits, start, end)
         if hit is not None:
             yield mention.iso3, hit
+
+
+def _beside_role(folded: str, start: int, end: int, lang: str) -> bool:
+    role = lx.ROLE_NOUNS.get(lang)
+    if role is None:
+        return False
+    near_before = folded[max(0, start - 30):start]
+    near_after = folded[end:end + 30]
+    return bool(re.search(rf"\b{role}(?:\s+\S+)?\s*$", near_before)
+                or re.match(rf"^\s*(?:\S+\s+)?{role}\b", near_after))
+
+
+def _elliptic_claims(folded: str, lo: int, hi: int, lang: str, previous: _Hit | None):
+    """"..., but Canada did not": the previous clause's act, negated, for this clause's country."""
+    pattern = lx.ELLIPTIC_NEGATION.get(lang)
+    if previous is None or pattern is None or not re.search(pattern, folded[lo:hi]):
+        return
+    for mention in find_countries(folded[lo:hi], lang):
+        if not mention.is_adjective:
+            yield mention.iso3, _Hit(lo, hi, previous.action, previous.tense, True)
 
 
 def _count_claims(folded: str, lo: int, hi: int, lang: str, hits: list[_Hit]):
@@ -183,6 +208,8 @@ def _count_claims(folded: str, lo: int, hi: int, lang: str, hits: list[_Hit]):
                 hit = None
         if hit is None and implied is None:
             continue  # "110 countries attended": no act reported
+        if hit is None and re.search(lx.THRESHOLD, folded[lo:hi]):
+            continue  # "the treaty needs 40 ratifications": a rule, not a count
         action = hit.action if hit else implied
         if hit:
             tense, negated = hit.tense, hit.negated
@@ -217,10 +244,16 @@ def extract(
             sentence_treaty = max(own, key=lambda t: own[t])
         dates = find_dates(sentence, lang, reference_date)
         when = dates[0].isoformat() if dates else None
+        last_hit: _Hit | None = None
         for lo, hi in _clauses(folded):
             hits = _triggers(folded, lo, hi, lang)
             if not hits:
+                for iso3, hit in _elliptic_claims(folded, lo, hi, lang, last_hit):
+                    claim = Claim("country_action", sentence_treaty, iso3, hit.action, None,
+                                  None, True, hit.tense, when, sentence)
+                    claims.setdefault(claim.key(), claim)
                 continue
+            last_hit = hits[-1]
             found: list[Claim] = []
             for iso3, hit in _country_claims(folded, lo, hi, lang, hits):
                 found.append(Claim("country_action", sentence_treaty, iso3, hit.action, None,

@@ -166,7 +166,8 @@ QUALIFIERS = {
 THRESHOLD = (r"(?:en(?:trera|trer|tre)? en vigueur|enters? into force|entry into force|"
              r"entrara en vigor|entrar en vigor|entrara em vigor|in vigore|in kraft|"
              r"вступ\w+ в силу|có hiệu lực|une fois que|des que|once|after the|requires?|"
-             r"necessaires?|needed|una vez que|tras la|depois de|nachdem|sobald)")
+             r"necessaires?|needed|needs?|necesita\w*|necessit\w*|requier\w*|requis|"
+             r"braucht|una vez que|tras la|depois de|nachdem|sobald)")
 # Attendance: countries present, not countries acting.
 ATTENDANCE = (r"(?:particip\w*|assist\w*|attend\w*|present\w*|represent\w*|delegations?|"
               r"delegaciones|asistier\w*|accueill\w*|attir\w*|reuni\w*|gathered|"
@@ -197,4 +198,36 @@ LOCATION_BEFORE = {
     "de": r"(?:\bin|\bim|\bmit|\bnach|\bfur)\s+$",
     "ru": r"(?:\bв|\bво|\bс|\bдля)\s+$",
     "vi": r"(?:\btại|\bở|\bvới)\s+$",
+}
+
+# A derived adjective ("biélorusse", "Russian") names an actor only beside a role noun:
+# "le ministre biélorusse", "the Russian delegation" - not "les médias russes".
+ROLE_NOUNS = {
+    "fr": r"(?:ministres?|vice-ministres?|delegations?|gouvernements?|presidents?|"
+    r"representants?|ambassadeurs?|procureurs?|chefs? de la diplomatie|autorites)",
+    "en": r"(?:ministers?|delegations?|governments?|presidents?|representatives?|"
+    r"ambassadors?|envoys?|officials?|authorities|prosecutors?)",
+    "es": r"(?:ministros?|ministras?|delegacion(?:es)?|gobiernos?|presidentes?|"
+    r"representantes?|embajador(?:es)?|cancilleres?|autoridades)",
+    "pt": r"(?:ministros?|delegacao|governos?|presidentes?|representantes?|embaixador)",
+    "it": r"(?:ministr[oi]|delegazion[ei]|govern[oi]|president[ei]|rappresentant[ei])",
+}
+# "a country to sign" after "the first": the act is done unless the clause says it is ahead.
+ORDINAL_INFINITIVE = {
+    "fr": r"(?:pays|etats?|nations?)\s+a\s*$",
+    "en": r"(?:country|state|nation|countries|states)\s+to\s*$",
+    "es": r"(?:pais(?:es)?|estados?|nacion(?:es)?)\s+en\s*$",
+    "pt": r"(?:pais(?:es)?|estados?)\s+a\s*$",
+    "it": r"(?:paes[ei]|stat[oi])\s+a\s*$",
+}
+FUTURE_MARKERS = (r"\b(?:sera|seront|will|shall|sera|seran|sera|serao|sara|saranno|"
+                  r"devrait|should|deberia|deve|dovrebbe|espere\w*|hope\w*|esper\w*)\b")
+# Elliptic negation closing a clause: "..., but Canada did not", "pero Canadá no".
+ELLIPTIC_NEGATION = {
+    "en": r"\b(?:did|has|have|had|does|do|will)\s*(?:not|n't)\W*$",
+    "fr": r"\b(?:pas|non)\W*$",
+    "es": r"\bno\W*$",
+    "pt": r"\bnao\W*$",
+    "it": r"\bno\W*$",
+    "de": r"\bnicht\W*$",
 }

@@ -55,6 +55,12 @@ def test_ordinals_are_not_numbers() -> None:
     ("O Brasil assinou a Convenção de Hanói.", "pt", "BRA", False, "past"),
     ("Россия подписала Конвенцию ООН против киберпреступности.", "ru", "RUS", False, "past"),
     ("Việt Nam đã ký Công ước Hà Nội.", "vi", "VNM", False, "past"),
+    ("Viet Nam became the first country to ratify it.", "en", "VNM", False, "past"),
+    ("Vietnam will be the first country to sign.", "en", "VNM", False, "future"),
+    ("Colombia fue el primer país en firmar la Convención.", "es", "COL", False, "past"),
+    ("The Russian delegation signed the convention.", "en", "RUS", False, "past"),
+    ("Deutschland hat die Konvention nicht unterzeichnet.", "de", "DEU", True, "past"),
+    ("L'Italia ha firmato la Convenzione di Hanoi.", "it", "ITA", False, "past"),
 ])
 def test_country_claims(text: str, lang: str, iso3: str, negated: bool, tense: str) -> None:
     only(text, lang, kind="country_action", iso3=iso3, action="signature", negated=negated,
@@ -65,6 +71,12 @@ def test_ratification_with_date_in_the_articles_language() -> None:
     claim = only("L'Allemagne a ratifié la convention le 3 mars 2026.", "fr",
                  iso3="DEU", action="ratification", tense="past")
     assert claim["date"] == "2026-03-03"
+
+
+def test_elliptic_negation() -> None:
+    found = {(c["iso3"], c["negated"]) for c in claims(
+        "France and Germany signed the convention, but Canada did not.", "en")}
+    assert found == {("FRA", False), ("DEU", False), ("CAN", True)}
 
 
 def test_a_place_is_not_an_actor() -> None:
@@ -81,6 +93,7 @@ def test_a_place_is_not_an_actor() -> None:
     ("Sesenta y cinco países firmaron la Convención.", "es", 65, "exact"),
     ("Más de 70 países han firmado el tratado.", "es", 70, "at_least"),
     ("Hơn 60 quốc gia đã ký Công ước.", "vi", 60, "at_least"),
+    ("The convention has been signed by 72 countries so far.", "en", 72, "exact"),
 ])
 def test_count_claims(text: str, lang: str, count: int, qualifier: str) -> None:
     only(text, lang, kind="count", count=count, qualifier=qualifier, action="signature")
@@ -92,6 +105,9 @@ def test_count_claims(text: str, lang: str, count: int, qualifier: str) -> None:
     ("The convention enters into force after the 40th ratification.", "en"),
     ("Elle entrera en vigueur une fois que 40 pays l'auront ratifiée.", "fr"),
     ("Vietnam signed a trade agreement with Japan.", "en"),
+    ("Les médias russes ont rapporté la cérémonie de signature.", "fr"),
+    ("The treaty needs 40 ratifications to enter into force.", "en"),
+    ("La convención entrará en vigor tras la cuadragésima ratificación.", "es"),
 ])
 def test_not_claims(text: str, lang: str) -> None:
     assert claims(text, lang) == []
