@@ -55,7 +55,7 @@ def test_ordinals_are_not_numbers() -> None:
     ("O Brasil assinou a Convenção de Hanói.", "pt", "BRA", False, "past"),
     ("Россия подписала Конвенцию ООН против киберпреступности.", "ru", "RUS", False, "past"),
     ("Việt Nam đã ký Công ước Hà Nội.", "vi", "VNM", False, "past"),
-    ("Viet Nam became the first country to ratify it.", "en", "VNM", False, "past"),
+    ("Viet Nam became the first country to sign it.", "en", "VNM", False, "past"),
     ("Vietnam will be the first country to sign.", "en", "VNM", False, "future"),
     ("Colombia fue el primer país en firmar la Convención.", "es", "COL", False, "past"),
     ("The Russian delegation signed the convention.", "en", "RUS", False, "past"),
