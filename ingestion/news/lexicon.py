@@ -29,6 +29,9 @@ _SIGN, _RAT, _ACC = "signature", "ratification", "accession"
 
 TRIGGERS: dict[str, tuple[Trigger, ...]] = {
     "fr": (
+        _t(r"(?:a|ont) depose (?:son|leur|l')\s*instruments? de (?:ratification|"
+           r"d'acceptation|d'approbation)", _RAT, "past"),
+        _t(r"(?:a|ont) depose (?:son|leur|l')\s*instruments? d'adhesion", _ACC, "past"),
         _t(r"sign(?:e|ee|es|ees|a|erent|ent)", _SIGN, "past"),
         _t(r"sign(?:era|eront|erait|eraient)", _SIGN, "future"),
         _t(r"signer", _SIGN, "infinitive"),
@@ -40,6 +43,9 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
         _t(r"adherer", _ACC, "infinitive"),
     ),
     "en": (
+        _t(r"deposited (?:its|their|the) instruments? of (?:ratification|acceptance|approval)",
+           _RAT, "past"),
+        _t(r"deposited (?:its|their|the) instruments? of accession", _ACC, "past"),
         _t(r"signed|signs", _SIGN, "past"),
         _t(r"sign", _SIGN, "infinitive"),
         _t(r"ratified|ratifies", _RAT, "past"),
@@ -48,6 +54,9 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
         _t(r"accede", _ACC, "infinitive"),
     ),
     "es": (
+        _t(r"deposit(?:o|aron) (?:su|sus|el) instrumentos? de (?:ratificacion|aceptacion|"
+           r"aprobacion)", _RAT, "past"),
+        _t(r"deposit(?:o|aron) (?:su|sus|el) instrumentos? de adhesion", _ACC, "past"),
         _t(r"firm(?:o|aron|ado|ada|ados|adas|an)", _SIGN, "past"),
         _t(r"firm(?:ara|aran|aria|arian)", _SIGN, "future"),
         _t(r"firmar", _SIGN, "infinitive"),
@@ -97,8 +106,9 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
         _t(r"присоединит(?:ся)?|присоединятся", _ACC, "future"),
     ),
     "vi": (
-        _t(r"đã ký(?: kết)?|ký kết|đã ký vào", _SIGN, "past"),
+        _t(r"đã ký(?: kết)?|đã ký vào", _SIGN, "past"),
         _t(r"sẽ ký(?: kết)?", _SIGN, "future"),
+        _t(r"(?<!lễ )ký(?: kết| vào)?", _SIGN, "past"),  # "lễ ký" is the signing ceremony
         _t(r"(?:đã )?phê chuẩn", _RAT, "past"),
         _t(r"sẽ phê chuẩn", _RAT, "future"),
         _t(r"(?:đã )?gia nhập", _ACC, "past"),

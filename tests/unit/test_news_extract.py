@@ -73,6 +73,21 @@ def test_ratification_with_date_in_the_articles_language() -> None:
     assert claim["date"] == "2026-03-03"
 
 
+@pytest.mark.parametrize(("text", "lang", "iso3", "action", "negated"), [
+    ("Japan deposited its instrument of ratification on 3 March 2026.", "en", "JPN",
+     "ratification", False),
+    ("Le Japon a déposé son instrument d'adhésion.", "fr", "JPN", "accession", False),
+    ("Chile depositó su instrumento de ratificación.", "es", "CHL", "ratification", False),
+    ("Hoa Kỳ chưa ký Công ước Hà Nội.", "vi", "USA", "signature", True),
+])
+def test_instruments_and_vietnamese_negation(text, lang, iso3, action, negated) -> None:
+    only(text, lang, kind="country_action", iso3=iso3, action=action, negated=negated)
+
+
+def test_a_signing_ceremony_is_not_a_signature() -> None:
+    assert claims("Việt Nam tổ chức lễ ký Công ước Hà Nội.", "vi") == []
+
+
 def test_elliptic_negation() -> None:
     found = {(c["iso3"], c["negated"]) for c in claims(
         "France and Germany signed the convention, but Canada did not.", "en")}
