@@ -37,6 +37,13 @@ _APPROX_NOUNS = {"dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20
                  "cuarentena": 40, "centenar": 100, "dozens": 24}
 
 
+def _compound(lang: str, tens: str, unit: str, value: int) -> str:
+    """Italian tens+unit with elision (ventuno), German unit+und+tens (einundzwanzig)."""
+    if lang == "it":
+        return (tens[:-1] if unit[0] in "aeiou" else tens) + unit
+    return ("ein" if value == 1 else unit) + "und" + tens
+
+
 def _vocabulary(lang: str) -> dict[str, int]:
     vocab = {w: i for i, w in enumerate(_UNITS[lang].split())}
     for i, w in enumerate(_TENS[lang].split()):
@@ -52,10 +59,7 @@ def _vocabulary(lang: str) -> dict[str, int]:
         units = _UNITS[lang].split()
         for t, tens in enumerate(_TENS[lang].split()):
             for u in range(1, 10):
-                unit = units[u]
-                word = (tens[:-1] if unit[0] in "aeiou" else tens) + unit if lang == "it" \
-                    else unit.rstrip("s") + "und" + tens if u == 1 else unit + "und" + tens
-                vocab[word] = 20 + 10 * t + u
+                vocab[_compound(lang, tens, units[u], u)] = 20 + 10 * t + u
     return vocab
 
 

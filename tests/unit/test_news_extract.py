@@ -33,6 +33,8 @@ def only(text: str, lang: str, **expected) -> dict:
     ("soixante-cinq", "fr", 65), ("quatre-vingt-dix-neuf", "fr", 99),
     ("soixante et onze", "fr", 71), ("sesenta y cinco", "es", 65),
     ("sixty-five", "en", 65), ("setenta e dois", "pt", 72), ("cent dix", "fr", 110),
+    ("sessantacinque", "it", 65), ("ventuno", "it", 21), ("fünfundsechzig", "de", 65),
+    ("einundzwanzig", "de", 21),
 ])
 def test_numbers_in_words(phrase: str, lang: str, value: int) -> None:
     assert words_to_int(fold(phrase), lang) == value
