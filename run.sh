@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run one full night of TreatyWatch through Airflow: untc_status, then warehouse.
+# Run one full night of TreatyWatch through Airflow: untc_status, news, then warehouse.
 # Creates the environment first if it does not exist. No server to start: Airflow runs each DAG
 # in this process on its SQLite metadata DB (.airflow/).
 #
@@ -31,7 +31,7 @@ airflow pools set duckdb_writer 1 "DuckDB single writer" >/dev/null
 
 mode="online"; [ "${TREATYWATCH_OFFLINE:-}" = "1" ] && mode="offline (recorded snapshot)"
 echo "== TreatyWatch night $NIGHT, $mode =="
-for dag in untc_status warehouse; do
+for dag in untc_status news warehouse; do
   echo "== airflow dags test $dag $NIGHT =="
   log="$AIRFLOW_HOME/last_${dag}.log"
   if ! airflow dags test "$dag" "$NIGHT" >"$log" 2>&1 || grep -q "DagRun Finished.*state=failed" "$log"; then

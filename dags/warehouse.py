@@ -1,6 +1,7 @@
 """Warehouse build, after every accepted load: dbt build -> audit marts -> publish.
 
-Triggered by the `untc_accepted_load` asset. dbt builds staging, intermediate and mart models
+Triggered by the `untc_accepted_load` or the `news_accepted_load` asset.
+dbt builds staging, intermediate and mart models
 (and runs its tests) on accepted loads only; the `marts` Great Expectations gate audits the
 result; only then are the marts written to a new DuckDB file (and Parquet set) that atomically
 replaces `warehouse/treatywatch.duckdb`. Any failure leaves the published warehouse as it was.
@@ -11,12 +12,19 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import dag, task
 
-from ingestion.orchestration import DEFAULT_ARGS, DUCKDB_POOL, UNTC_RAW, WAREHOUSE, night_of
+from ingestion.orchestration import (
+    DEFAULT_ARGS,
+    DUCKDB_POOL,
+    NEWS_RAW,
+    UNTC_RAW,
+    WAREHOUSE,
+    night_of,
+)
 
 
 @dag(
     dag_id="warehouse",
-    schedule=[UNTC_RAW],
+    schedule=(UNTC_RAW | NEWS_RAW),
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,

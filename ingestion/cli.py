@@ -57,19 +57,46 @@ def _parse_untc(args: argparse.Namespace) -> int:
     return 0
 
 
+def _extract(args: argparse.Namespace) -> int:
+    from ingestion.news.extract import extract
+    from ingestion.news.treaties import treaty_aliases
+    from ingestion.settings import load_settings
+
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"treatywatch: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    reference = date.fromisoformat(args.date) if args.date else None
+    result = extract(text, aliases=treaty_aliases(load_settings().watchlist_path),
+                     language=args.lang, reference_date=reference)
+    for claim in result.claims:
+        sys.stdout.write(json.dumps(claim.as_dict(), ensure_ascii=False) + "\n")
+    print(f"treatywatch: language {result.language}, treaty {result.treaty}, "
+          f"{len(result.claims)} claim(s)", file=sys.stderr)
+    return 0
+
+
 def _nightly(args: argparse.Namespace) -> int:
     if args.offline:
         os.environ["TREATYWATCH_OFFLINE"] = "1"
     if args.all:
         os.environ["TREATYWATCH_WATCHLIST_MODE"] = "all"
     from ingestion.http import SourceUnreachable
-    from ingestion.pipeline import MartsRejected, run_untc_night, run_warehouse_night
+    from ingestion.pipeline import (
+        MartsRejected,
+        run_news_night,
+        run_untc_night,
+        run_warehouse_night,
+    )
     from ingestion.untc.validate import LoadRejected
 
     night = date.fromisoformat(args.date) if args.date else date.today()
     try:
         load_id = run_untc_night(night)
         print(f"load {load_id} accepted")
+        news_id = run_news_night(night)
+        print(f"load {news_id} accepted")
         result = run_warehouse_night(night)
     except (SourceUnreachable, LoadRejected, MartsRejected) as exc:
         print(f"treatywatch: {exc}", file=sys.stderr)
@@ -130,6 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="path of a UNTC MTDSG .en.xml file")
     p.add_argument("--header", action="store_true", help="also print the header (to stderr)")
     p.set_defaults(func=_parse_untc)
+
+    e = sub.add_parser("extract", help="extract treaty claims from a plain-text article")
+    e.add_argument("file", help="path of a UTF-8 text file, or - for stdin")
+    e.add_argument("--lang", help="the article's language (default: detected)")
+    e.add_argument("--date", help="publication date (YYYY-MM-DD): the year of dates without one")
+    e.set_defaults(func=_extract)
 
     n = sub.add_parser("nightly", help="run the whole night without Airflow")
     n.add_argument("--date", help="the night (YYYY-MM-DD); default today")

@@ -16,6 +16,7 @@ from airflow.sdk import Asset
 DUCKDB_POOL = "duckdb_writer"
 
 UNTC_RAW = Asset(name="untc_accepted_load", uri="treatywatch://raw/untc")
+NEWS_RAW = Asset(name="news_accepted_load", uri="treatywatch://raw/news")
 WAREHOUSE = Asset(name="published_warehouse", uri="treatywatch://warehouse/treatywatch.duckdb")
 
 # TREATYWATCH_AIRFLOW_RETRIES overrides every task's retries: run.sh sets 0, since a one-shot

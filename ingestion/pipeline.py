@@ -143,3 +143,60 @@ def run_warehouse_night(logical_date: date, settings: Settings | None = None) ->
     warehouse_build(settings)
     warehouse_validate(logical_date, settings)
     return warehouse_publish(logical_date, settings)
+
+
+# --- News (ingestion/news): fetch -> land -> extract -> audit --------------------------------
+
+
+def news_fetch(logical_date: date, settings: Settings | None = None) -> str:
+    """Fetch feeds, GDELT and article pages; land them; return the load id."""
+    import os
+
+    from ingestion.news import gdelt
+    from ingestion.news import load as news_load
+
+    settings = settings or load_settings()
+    watchlist = load_watchlist(settings.watchlist_path)
+    # Offline replay has no rate limit to respect; TREATYWATCH_GDELT_INTERVAL overrides (tests).
+    interval = float(os.environ.get("TREATYWATCH_GDELT_INTERVAL",
+                                    0 if settings.offline else gdelt.MIN_INTERVAL_S))
+    client = http_client(settings)
+    try:
+        with work_db(settings) as con:
+            summary = news_load.fetch_and_land(
+                con, client, watchlist, settings.raw_dir, logical_date, interval
+            )
+    finally:
+        client.close()
+    return summary.load_id
+
+
+def news_parse(load_id: str, settings: Settings | None = None) -> int:
+    """Extract text and claims of the load's new article pages; return how many."""
+    from ingestion.news import load as news_load
+
+    settings = settings or load_settings()
+    watchlist = load_watchlist(settings.watchlist_path)
+    with work_db(settings) as con:
+        return news_load.parse_load(con, load_id, watchlist)
+
+
+def news_validate(load_id: str, logical_date: date, settings: Settings | None = None) -> str:
+    """Run the news load gate; return its summary or raise LoadRejected."""
+    from ingestion.news.validate import validate_load as validate_news_load
+
+    settings = settings or load_settings()
+    with work_db(settings) as con:
+        result = validate_news_load(
+            con, load_id, logical_date, settings.expectations_dir, settings.validations_dir
+        )
+    return result.summary()
+
+
+def run_news_night(logical_date: date, settings: Settings | None = None) -> str:
+    """fetch -> land -> extract -> validate the night's news, without Airflow."""
+    settings = settings or load_settings()
+    load_id = news_fetch(logical_date, settings)
+    news_parse(load_id, settings)
+    news_validate(load_id, logical_date, settings)
+    return load_id

@@ -135,6 +135,55 @@ RAW_DDL: tuple[str, ...] = (
         match_method varchar not null
     )
     """,
+    # News (ingestion/news): every item a feed or GDELT listed, per load.
+    # source_kind: feed | gdelt
+    """
+    create table if not exists raw.news_items (
+        load_id varchar not null,
+        source_kind varchar not null,
+        listing_url varchar not null,
+        listing_sha256 varchar not null,
+        item_url varchar not null,
+        canonical_url varchar not null,
+        title varchar,
+        published_at timestamp,
+        language varchar
+    )
+    """,
+    # One row per landed article page (by payload): its main text (trafilatura).
+    """
+    create table if not exists raw.news_articles (
+        load_id varchar not null,
+        sha256 varchar not null,
+        url varchar not null,
+        canonical_url varchar not null,
+        title varchar,
+        language varchar,
+        treaty_id varchar,
+        text_sha256 varchar not null,
+        n_chars integer not null,
+        body varchar not null,
+        extractor_version varchar not null
+    )
+    """,
+    # Claims the extractor found in an article page (ingestion/news/extract.py).
+    """
+    create table if not exists raw.news_claims (
+        load_id varchar not null,
+        sha256 varchar not null,
+        claim_no integer not null,
+        kind varchar not null,
+        treaty_id varchar,
+        iso3 varchar,
+        action varchar not null,
+        claim_count integer,
+        qualifier varchar,
+        negated boolean not null,
+        tense varchar not null,
+        claim_date date,
+        evidence varchar not null
+    )
+    """,
 )
 
 

@@ -24,7 +24,7 @@ def dagbag():
 
 def test_dags_import_without_errors(dagbag) -> None:
     assert dagbag.import_errors == {}
-    assert set(dagbag.dag_ids) == {"untc_status", "warehouse"}
+    assert set(dagbag.dag_ids) == {"untc_status", "news", "warehouse"}
 
 
 def test_dags_follow_the_house_rules(dagbag) -> None:
@@ -38,17 +38,24 @@ def test_dags_follow_the_house_rules(dagbag) -> None:
     assert [a.name for a in dagbag.dags["untc_status"].get_task("audit").outlets] == [
         "untc_accepted_load"
     ]
+    assert [a.name for a in dagbag.dags["news"].get_task("audit").outlets] == [
+        "news_accepted_load"
+    ]
+    assert dagbag.dags["news"].get_task("fetch_and_land").retries >= 3
 
 
-def test_warehouse_is_scheduled_on_the_untc_asset(dagbag) -> None:
+def test_warehouse_is_scheduled_on_the_untc_and_news_assets(dagbag) -> None:
     schedule = dagbag.dags["warehouse"].timetable.asset_condition
     assert "untc_accepted_load" in repr(schedule)
+    assert "news_accepted_load" in repr(schedule)
 
 
 @pytest.mark.e2e
 def test_offline_night_through_airflow(dagbag, airflow_db, tw_env, snapshot_copy) -> None:
     untc = dagbag.dags["untc_status"].test(logical_date=NIGHT)
     assert untc.state == "success"
+    news = dagbag.dags["news"].test(logical_date=NIGHT)
+    assert news.state == "success"
     warehouse = dagbag.dags["warehouse"].test(logical_date=NIGHT)
     assert warehouse.state == "success"
 
@@ -59,11 +66,25 @@ def test_offline_night_through_airflow(dagbag, airflow_db, tw_env, snapshot_copy
             "where mtdsg_no = 'XVIII-16'"
         ).fetchone()
         night = con.execute("select logical_date from meta_publish").fetchone()[0]
+        n_articles = con.execute("select count(*) from news_articles").fetchone()[0]
+        claims = con.execute(
+            "select claim_kind, coalesce(iso3, cast(claim_count as varchar)), tense "
+            "from news_claims order by all"
+        ).fetchall()
+        verdicts = dict(con.execute(
+            "select coalesce(iso3, cast(claim_count as varchar)), verdict from claims_vs_record"
+        ).fetchall())
     assert progress == (73, 40, 40)
     assert night == date(2026, 11, 26)
+    # the news marts: the five seed articles and what they claim, against the record
+    assert n_articles == 5
+    assert ("count", "65", "past") in claims and ("country_action", "BLR", "past") in claims
+    assert verdicts["BLR"] == "confirmed"  # the record shows Belarus's signature
+    assert verdicts["65"] in {"confirmed", "contradicted"}
 
     # The same night again through Airflow: no new payload, the published file is untouched.
     digest = hashlib.sha256(settings.published_db.read_bytes()).hexdigest()
     assert dagbag.dags["untc_status"].test(logical_date=NIGHT).state == "success"
+    assert dagbag.dags["news"].test(logical_date=NIGHT).state == "success"
     assert dagbag.dags["warehouse"].test(logical_date=NIGHT).state == "success"
     assert hashlib.sha256(settings.published_db.read_bytes()).hexdigest() == digest

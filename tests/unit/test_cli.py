@@ -51,3 +51,27 @@ def test_parse_untc_bad_file_exits_non_zero_with_reason(tmp_path: Path) -> None:
 def test_parse_untc_missing_file() -> None:
     proc = run("parse-untc", "/nonexistent/X-1.en.xml")
     assert proc.returncode != 0 and "/nonexistent/X-1.en.xml" in proc.stderr
+
+
+def test_extract_prints_one_json_line_per_claim() -> None:
+    text = (
+        "La France n'a pas signé la Convention de Hanoï le 25 octobre. "
+        "Soixante-cinq pays ont signé la Convention.\n"
+    )
+    proc = subprocess.run([TREATYWATCH, "extract", "-", "--date", "2025-10-26"], input=text,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    keys = {"kind", "treaty", "iso3", "action", "count", "qualifier", "negated", "tense",
+            "date", "evidence"}
+    assert all(set(r) == keys for r in records)
+    france, count = records
+    assert (france["iso3"], france["negated"], france["date"]) == ("FRA", True, "2025-10-25")
+    assert (count["kind"], count["count"], count["qualifier"]) == ("count", 65, "exact")
+    assert france["treaty"] == "cybercrime"
+
+
+def test_extract_a_seed_file() -> None:
+    proc = run("extract", str(REPO / "benchmarks" / "news_seeds" / "002.txt"))
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(line)["count"] for line in proc.stdout.splitlines()] == [65]

@@ -1,0 +1,1 @@
+"""News: feeds, GDELT and article pages -> landed payloads -> claims about watched treaties."""

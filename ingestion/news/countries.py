@@ -1,0 +1,103 @@
+"""Country names in each language -> ISO 3166 alpha-3, from CLDR (babel) and UN names.
+
+No hand-written list: every name comes from babel's CLDR territory names of the language and
+from pycountry's English and official (UN-style) names. A few regular variants are derived:
+"Viêt Nam" also matches "Vietnam", and adjectives of names ending in -ie/-ia ("biélorusse",
+"Russian") are derived by suffix, since CLDR has no demonyms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import pycountry
+from babel import Locale
+
+from ingestion.news.text import LANGUAGES, fold
+
+# Russian names inflect ("России", "Беларуси"): match their stem followed by any ending.
+_INFLECTED = {"ru"}
+
+
+@dataclass(frozen=True)
+class CountryMention:
+    """A country named in a folded sentence."""
+
+    start: int
+    end: int
+    iso3: str
+    is_adjective: bool
+
+
+def _adjectives(name: str, lang: str) -> set[str]:
+    """Regular demonym adjectives derived from a folded country name (no irregular ones)."""
+    out: set[str] = set()
+    if " " in name or len(name) < 5:
+        return out
+    if lang == "fr" and name.endswith("ie"):
+        stem = name[:-2]
+        out |= {stem + "e", stem + "es", stem + "ien", stem + "ienne", stem + "iens"}
+    elif lang in {"en"} and name.endswith("ia"):
+        out |= {name + "n", name + "ns"}
+    elif lang in {"es", "pt", "it"} and name.endswith("ia"):
+        stem = name[:-2]
+        out |= {stem + "o", stem + "a", stem + "os", stem + "as"}
+    return out
+
+
+@cache
+def gazetteer(lang: str) -> dict[str, tuple[str, bool]]:
+    """Folded name -> (iso3, is_adjective) for one language, CLDR + UN names."""
+    names: dict[str, tuple[str, bool]] = {}
+    territories = Locale.parse(lang).territories if lang in LANGUAGES else {}
+    for country in pycountry.countries:
+        candidates = {country.name, getattr(country, "official_name", None),
+                      getattr(country, "common_name", None),
+                      territories.get(country.alpha_2)}
+        for raw in filter(None, candidates):
+            base = fold(re.sub(r"\s*\(.*?\)", "", raw), lang).strip()
+            if len(base) < 3:
+                continue
+            variants = {base, base.replace("-", " ")}
+            words = base.split()
+            if len(words) == 2 and all(len(w) <= 4 for w in words):
+                variants.add("".join(words))  # "viet nam" -> "vietnam"
+            for v in variants:
+                names.setdefault(v, (country.alpha_3, False))
+            for adj in _adjectives(base, lang):
+                names.setdefault(adj, (country.alpha_3, True))
+    return names
+
+
+@cache
+def _pattern(lang: str) -> re.Pattern[str]:
+    names = sorted(gazetteer(lang), key=len, reverse=True)
+    if lang in _INFLECTED:
+        alts = [re.escape(n[:-1]) + r"\w*" if len(n) > 4 else re.escape(n) for n in names]
+    else:
+        alts = [re.escape(n) for n in names]
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
+
+
+def _lookup(lang: str, text: str) -> tuple[str, bool] | None:
+    table = gazetteer(lang)
+    if text in table:
+        return table[text]
+    if lang in _INFLECTED:
+        for name, value in table.items():
+            if len(name) > 4 and text.startswith(name[:-1]):
+                return value
+    return None
+
+
+def find_countries(folded: str, lang: str | None) -> list[CountryMention]:
+    """Countries named in a sentence folded with the same ``lang`` (English names always)."""
+    found: dict[tuple[int, int], CountryMention] = {}
+    for code in dict.fromkeys([lang or "en", "en"]):
+        for m in _pattern(code).finditer(folded):
+            hit = _lookup(code, m.group())
+            if hit and not any(s <= m.start() < e for s, e in found):
+                found[(m.start(), m.end())] = CountryMention(m.start(), m.end(), hit[0], hit[1])
+    return sorted(found.values(), key=lambda c: c.start)

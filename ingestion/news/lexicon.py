@@ -1,0 +1,243 @@
+"""Per-language cue words of the extractor, as regexes over folded (accent-free) text.
+
+A trigger is a verb form of signing, ratifying or acceding. Its form gives the tense: past
+participles and past tenses are accomplished acts ("past"); future, conditional and
+infinitives ("will sign", "autorisé à signer", "va firmar") are intentions ("future").
+Vietnamese patterns keep their diacritics (see text.fold).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A verb form that reports a treaty action."""
+
+    pattern: re.Pattern[str]
+    action: str
+    tense: str  # past | future | infinitive (tense decided by its context)
+
+
+def _t(regex: str, action: str, tense: str) -> Trigger:
+    return Trigger(re.compile(rf"(?<!\w)(?:{regex})(?!\w)"), action, tense)
+
+
+_SIGN, _RAT, _ACC = "signature", "ratification", "accession"
+
+TRIGGERS: dict[str, tuple[Trigger, ...]] = {
+    "fr": (
+        _t(r"(?:a|ont) depose (?:son|leur|l')\s*instruments? de (?:ratification|"
+           r"d'acceptation|d'approbation)", _RAT, "past"),
+        _t(r"(?:a|ont) depose (?:son|leur|l')\s*instruments? d'adhesion", _ACC, "past"),
+        _t(r"sign(?:e|ee|es|ees|a|erent|ent)", _SIGN, "past"),
+        _t(r"sign(?:era|eront|erait|eraient)", _SIGN, "future"),
+        _t(r"signer", _SIGN, "infinitive"),
+        _t(r"ratifi(?:e|ee|es|ees|a|erent|ent)", _RAT, "past"),
+        _t(r"ratifi(?:era|eront|erait|eraient)", _RAT, "future"),
+        _t(r"ratifier", _RAT, "infinitive"),
+        _t(r"adhere|adhera|adhererent", _ACC, "past"),
+        _t(r"adherera|adhereront", _ACC, "future"),
+        _t(r"adherer", _ACC, "infinitive"),
+    ),
+    "en": (
+        _t(r"deposited (?:its|their|the) instruments? of (?:ratification|acceptance|approval)",
+           _RAT, "past"),
+        _t(r"deposited (?:its|their|the) instruments? of accession", _ACC, "past"),
+        _t(r"signed|signs", _SIGN, "past"),
+        _t(r"sign", _SIGN, "infinitive"),
+        _t(r"ratified|ratifies", _RAT, "past"),
+        _t(r"ratify", _RAT, "infinitive"),
+        _t(r"acceded|accedes", _ACC, "past"),
+        _t(r"accede", _ACC, "infinitive"),
+    ),
+    "es": (
+        _t(r"deposit(?:o|aron) (?:su|sus|el) instrumentos? de (?:ratificacion|aceptacion|"
+           r"aprobacion)", _RAT, "past"),
+        _t(r"deposit(?:o|aron) (?:su|sus|el) instrumentos? de adhesion", _ACC, "past"),
+        _t(r"firm(?:o|aron|ado|ada|ados|adas|an)", _SIGN, "past"),
+        _t(r"firm(?:ara|aran|aria|arian)", _SIGN, "future"),
+        _t(r"firmar", _SIGN, "infinitive"),
+        _t(r"ratific(?:o|aron|ado|ada|ados|adas|an)", _RAT, "past"),
+        _t(r"ratific(?:ara|aran|aria|arian)", _RAT, "future"),
+        _t(r"ratificar", _RAT, "infinitive"),
+        _t(r"adhir(?:io|ieron)|adherido", _ACC, "past"),
+        _t(r"adherira|adheriran", _ACC, "future"),
+        _t(r"adherirse|adherir", _ACC, "infinitive"),
+    ),
+    "pt": (
+        _t(r"assin(?:ou|aram|ado|ada|ados|adas|am)", _SIGN, "past"),
+        _t(r"assin(?:ara|arao|aria|ariam)", _SIGN, "future"),
+        _t(r"assinar", _SIGN, "infinitive"),
+        _t(r"ratific(?:ou|aram|ado|ada|ados|adas|am)", _RAT, "past"),
+        _t(r"ratific(?:ara|arao|aria|ariam)", _RAT, "future"),
+        _t(r"ratificar", _RAT, "infinitive"),
+        _t(r"aderiu|aderiram|aderido", _ACC, "past"),
+        _t(r"aderir", _ACC, "infinitive"),
+    ),
+    "it": (
+        _t(r"firm(?:ato|ata|ati|ate|o|arono|ano)", _SIGN, "past"),
+        _t(r"firm(?:era|eranno|erebbe|erebbero)", _SIGN, "future"),
+        _t(r"firmare", _SIGN, "infinitive"),
+        _t(r"ratificat[oaie]|ratifico|ratificarono", _RAT, "past"),
+        _t(r"ratifichera|ratificheranno", _RAT, "future"),
+        _t(r"ratificare", _RAT, "infinitive"),
+        _t(r"aderito|adeito|aderirono", _ACC, "past"),
+        _t(r"aderire", _ACC, "infinitive"),
+    ),
+    "de": (
+        _t(r"unterzeichnet(?:e|en)?|unterschrieben|unterschrieb|unterzeichneten", _SIGN, "past"),
+        _t(r"unterzeichnen|unterschreiben", _SIGN, "infinitive"),
+        _t(r"ratifiziert(?:e|en)?", _RAT, "past"),
+        _t(r"ratifizieren", _RAT, "infinitive"),
+        _t(r"beigetreten|trat\w* bei", _ACC, "past"),
+        _t(r"beitreten", _ACC, "infinitive"),
+    ),
+    "ru": (
+        _t(r"подписал(?:а|и|о)?", _SIGN, "past"),
+        _t(r"подпишет|подпишут", _SIGN, "future"),
+        _t(r"подписать", _SIGN, "infinitive"),
+        _t(r"ратифицировал(?:а|и|о)?", _RAT, "past"),
+        _t(r"ратифицирует|ратифицируют", _RAT, "future"),
+        _t(r"ратифицировать", _RAT, "infinitive"),
+        _t(r"присоединил(?:ась|ись|ся)", _ACC, "past"),
+        _t(r"присоединит(?:ся)?|присоединятся", _ACC, "future"),
+    ),
+    "vi": (
+        _t(r"đã ký(?: kết)?|đã ký vào", _SIGN, "past"),
+        _t(r"sẽ ký(?: kết)?", _SIGN, "future"),
+        _t(r"(?<!lễ )ký(?: kết| vào)?", _SIGN, "past"),  # "lễ ký" is the signing ceremony
+        _t(r"(?:đã )?phê chuẩn", _RAT, "past"),
+        _t(r"sẽ phê chuẩn", _RAT, "future"),
+        _t(r"(?:đã )?gia nhập", _ACC, "past"),
+    ),
+}
+
+# Before an infinitive: these make it an accomplished act ("vient de signer", "did not sign").
+INFINITIVE_PAST = {
+    "fr": r"(?:vien\w*|venai\w*) d[e']\s*$",
+    "en": r"(?:did|does|do|yet to|refused to|declined to|failed to)(?: not)?\s*$",
+    "es": r"(?:acab\w+ de|se neg\w+ a|rechaz\w+)\s*$",
+    "pt": r"(?:acab\w+ de|recus\w+ a)\s*$",
+    "it": r"(?:rifiutat\w+ di)\s*$",
+    "de": r"$^",
+    "ru": r"(?:отказал\w*)\s*$",
+    "vi": r"$^",
+}
+
+# Negation shortly before the trigger (same clause).
+NEGATION = {
+    "fr": r"(?:\bpas|\bjamais|\bni|\bnon|refus\w*\s+de|\bpas encore)\b[\w\s']{0,25}$",
+    "en": (r"(?:\bnot|n't|\bnever|\bno|yet to|refus\w*\s+to|declin\w*\s+to|fail\w*\s+to)\b"
+           r"[\w\s']{0,20}$"),
+    "es": r"(?:\bno|\bnunca|\btampoco|\bni|se neg\w+ a|rechaz\w+)\b[\w\s]{0,20}$",
+    "pt": r"(?:\bnao|\bnunca|\bnem|recus\w+ a)\b[\w\s]{0,20}$",
+    "it": r"(?:\bnon|\bmai)\b[\w\s']{0,20}$",
+    "de": r"(?:\bnicht|\bnie|\bkein\w*)\b[\w\s]{0,30}$",
+    "ru": r"(?:\bне|\bотказал\w*)\s+(?:\w+\s+)?$",
+    "vi": r"(?:chưa|không|từ chối)\s+(?:\w+\s+)?$",
+}
+
+# Count nouns: what a number counts. "signatories" implies the action itself.
+COUNT_NOUNS = {
+    "fr": r"(?:pays|etats(?: membres)?|nations|gouvernements|signataires|ratifications|signatures)",
+    "en": (r"(?:countries|states|member states|nations|governments|signatories|ratifications|"
+           r"signatures)"),
+    "es": r"(?:paises|estados(?: miembros)?|naciones|gobiernos|signatarios|ratificaciones|firmas)",
+    "pt": r"(?:paises|estados(?: membros)?|nacoes|governos|signatarios|ratificacoes|assinaturas)",
+    "it": r"(?:paesi|stati(?: membri)?|nazioni|governi|firmatari|ratifiche|firme)",
+    "de": r"(?:lander|staaten|mitgliedstaaten|regierungen|unterzeichner|ratifikationen)",
+    "ru": r"(?:стран\w*|государств\w*)",
+    "vi": r"(?:quốc gia|nước)",
+}
+NOUN_ACTION = {
+    "signataires": _SIGN, "signataire": _SIGN, "signatures": _SIGN, "signatories": _SIGN,
+    "signatory": _SIGN, "signatarios": _SIGN, "firmas": _SIGN, "assinaturas": _SIGN,
+    "firmatari": _SIGN, "firme": _SIGN, "unterzeichner": _SIGN,
+    "ratifications": _RAT, "ratificaciones": _RAT, "ratificacoes": _RAT, "ratifiche": _RAT,
+    "ratifikationen": _RAT,
+}
+
+QUALIFIERS = {
+    "approximate": r"(?:pres de|presque|environ|quelque|a peu pres|pratiquement|nearly|almost|"
+    r"about|around|some|roughly|approximately|close to|casi|cerca de|alrededor de|unos|unas|"
+    r"aproximadamente|quase|cerca de|aproximadamente|circa|quasi|fast|etwa|rund|knapp|"
+    r"почти|около|примерно|gần|khoảng|gan|khoang)",
+    "at_least": r"(?:plus de|au moins|pas moins de|more than|over|at least|no fewer than|"
+    r"mas de|al menos|por lo menos|mais de|pelo menos|piu di|almeno|oltre|mehr als|"
+    r"mindestens|uber|более|больше|не менее|свыше|hơn|trên|ít nhất)",
+    "at_most": r"(?:moins de|fewer than|less than|under|menos de|meno di|weniger als|менее|"
+    r"dưới)",
+}
+
+# A threshold of entry into force, not a count of what happened.
+THRESHOLD = (r"(?:en(?:trera|trer|tre)? en vigueur|enters? into force|entry into force|"
+             r"entrara en vigor|entrar en vigor|entrara em vigor|in vigore|in kraft|"
+             r"вступ\w+ в силу|có hiệu lực|une fois que|des que|once|after the|requires?|"
+             r"necessaires?|needed|needs?|necesita\w*|necessit\w*|requier\w*|requis|"
+             r"braucht|una vez que|tras la|depois de|nachdem|sobald)")
+# Attendance: countries present, not countries acting.
+ATTENDANCE = (r"(?:particip\w*|assist\w*|attend\w*|present\w*|represent\w*|delegations?|"
+              r"delegaciones|asistier\w*|accueill\w*|attir\w*|reuni\w*|gathered|"
+              r"confirm\w* (?:la|leur) participation|teilgenommen|присутств\w*|tham dự)")
+# Hopes and plans turn a count or an act into a future one.
+HOPE = (r"(?:esper\w*|hope\w*|expect\w*|devrai\w*|devr\w*|pourrai\w*|prevu\w*|prevoi\w*|"
+        r"attend(?:u|ons)\w*|objectif|target|goal|aim\w*|souhait\w*|wish\w*|plan\w*|"
+        r"prevé\w*|previst\w*|erwart\w*|hoff\w*|ожида\w*|надея\w*|kỳ vọng|hy vọng)")
+
+# Words that mean the sentence is about some other agreement.
+OTHER_AGREEMENT = (r"(?:accords?|agreements?|memorandums?|protocole d'accord|contrats?|"
+                   r"acuerdos?|contratos?|accordi|abkommen|vertrag|соглашени\w*|hợp đồng|"
+                   r"biên bản|deals?|mou)")
+TREATY_WORDS = (r"(?:conventions?|traites?|treat(?:y|ies)|convenios?|convencion(?:es)?|"
+                r"tratados?|convenzione|ubereinkommen|konvention|конвенци\w*|công ước|"
+                r"instruments?|texte|documents?|accord de hanoi)")
+CLAUSE_SPLIT = re.compile(
+    r";|:|\s-\s|,?\s(?:mais|tandis que|alors que|but|while|whereas|pero|mientras|mas|"
+    r"enquanto|ma|mentre|aber|während|но|а|nhưng)\s|,\s(?:dont|including|among them|"
+    r"de los cuales|entre ellos|dos quais|tra cui|darunter|в том числе|trong đó)\s"
+)
+LOCATION_BEFORE = {
+    "fr": r"(?:\ba|\bau|\baux|\ben|\bdans|\bvers|\bavec|\bpour)\s+(?:la |le |les |l')?$",
+    "en": r"(?:\bin|\bat|\bto|\bwith|\bfor|\bagainst)\s+(?:the )?$",
+    "es": r"(?:\ben|\ba|\bcon|\bpara|\bhacia)\s+(?:la |el |los )?$",
+    "pt": r"(?:\bem|\bno|\bna|\ba|\bcom|\bpara)\s+$",
+    "it": r"(?:\bin|\ba|\bcon|\bper)\s+$",
+    "de": r"(?:\bin|\bim|\bmit|\bnach|\bfur)\s+$",
+    "ru": r"(?:\bв|\bво|\bс|\bдля)\s+$",
+    "vi": r"(?:\btại|\bở|\bvới)\s+$",
+}
+
+# A derived adjective ("biélorusse", "Russian") names an actor only beside a role noun:
+# "le ministre biélorusse", "the Russian delegation" - not "les médias russes".
+ROLE_NOUNS = {
+    "fr": r"(?:ministres?|vice-ministres?|delegations?|gouvernements?|presidents?|"
+    r"representants?|ambassadeurs?|procureurs?|chefs? de la diplomatie|autorites)",
+    "en": r"(?:ministers?|delegations?|governments?|presidents?|representatives?|"
+    r"ambassadors?|envoys?|officials?|authorities|prosecutors?)",
+    "es": r"(?:ministros?|ministras?|delegacion(?:es)?|gobiernos?|presidentes?|"
+    r"representantes?|embajador(?:es)?|cancilleres?|autoridades)",
+    "pt": r"(?:ministros?|delegacao|governos?|presidentes?|representantes?|embaixador)",
+    "it": r"(?:ministr[oi]|delegazion[ei]|govern[oi]|president[ei]|rappresentant[ei])",
+}
+# "a country to sign" after "the first": the act is done unless the clause says it is ahead.
+ORDINAL_INFINITIVE = {
+    "fr": r"(?:pays|etats?|nations?)\s+a\s*$",
+    "en": r"(?:country|state|nation|countries|states)\s+to\s*$",
+    "es": r"(?:pais(?:es)?|estados?|nacion(?:es)?)\s+en\s*$",
+    "pt": r"(?:pais(?:es)?|estados?)\s+a\s*$",
+    "it": r"(?:paes[ei]|stat[oi])\s+a\s*$",
+}
+FUTURE_MARKERS = (r"\b(?:sera|seront|will|shall|sera|seran|sera|serao|sara|saranno|"
+                  r"devrait|should|deberia|deve|dovrebbe|espere\w*|hope\w*|esper\w*)\b")
+# Elliptic negation closing a clause: "..., but Canada did not", "pero Canadá no".
+ELLIPTIC_NEGATION = {
+    "en": r"\b(?:did|has|have|had|does|do|will)\s*(?:not|n't)\W*$",
+    "fr": r"\b(?:pas|non)\W*$",
+    "es": r"\bno\W*$",
+    "pt": r"\bnao\W*$",
+    "it": r"\bno\W*$",
+    "de": r"\bnicht\W*$",
+}
