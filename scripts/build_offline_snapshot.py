@@ -42,6 +42,10 @@ def main() -> None:
         raise SystemExit(f"{reconstructed} missing: run scripts/build_xviii16_snapshot.py first")
     files["XVIII-16"] = reconstructed
 
+    # Keep the other sources' recordings (news/ ... are written by their own scripts).
+    index_path = snapshot / "index.json"
+    previous = json.loads(index_path.read_text(encoding="utf-8")) if index_path.exists() else {}
+    others = {url: e for url, e in previous.items() if not e["path"].startswith("untc/")}
     index = {
         mtdsg_xml_url(no, DEFAULT_BASE_URL): {
             "path": str(path.relative_to(snapshot)),
@@ -50,7 +54,8 @@ def main() -> None:
         }
         for no, path in sorted(files.items(), key=lambda kv: _mtdsg_sort_key(kv[0]))
     }
-    (snapshot / "index.json").write_text(json.dumps(index, indent=1) + "\n", encoding="utf-8")
+    index |= others
+    index_path.write_text(json.dumps(index, indent=1) + "\n", encoding="utf-8")
     catalogue = REPO / "config" / "mtdsg_catalogue.txt"
     catalogue.write_text(
         "# MTDSG numbers fetched in 'all treaties' mode: the treaties of the offline snapshot\n"
