@@ -99,9 +99,12 @@ final as (
         any_value(stretched.consent_on) as consent_on,
         any_value(stretched.withdrawn_on) as withdrawn_on,
         min(stretched.period_start) as valid_from,
-        -- the stretch's last period ends the stretch; null = shown by the current payload
-        arg_max(stretched.period_end, stretched.period_start) as valid_to,
-        arg_max(stretched.period_end, stretched.period_start) is null as is_current
+        -- the stretch's last period ends the stretch; no end = shown by the current payload
+        -- (not arg_max: it skips null values)
+        case
+            when not bool_or(stretched.period_end is null) then max(stretched.period_end)
+        end as valid_to,
+        bool_or(stretched.period_end is null) as is_current
     from stretched
     inner join treaties on stretched.mtdsg_no = treaties.mtdsg_no
     group by treaties.treaty_id, stretched.mtdsg_no, stretched.participant_id, stretched.stretch_no
