@@ -7,7 +7,7 @@ last_day as (
         treaty_id,
         counting_instruments_to_date
     from {{ ref('treaty_progress_daily') }}
-    qualify row_number() over (partition by treaty_id order by day desc) = 1
+    qualify row_number() over (partition by treaty_id order by date_day desc) = 1
 ),
 
 undated as (

@@ -42,7 +42,7 @@ def read_report_data(published_db: Path, regions_csv: Path) -> ReportData:
         daily = con.execute(
             "select d.*, coalesce(t.short_name, t.mtdsg_no) as name "
             "from treaty_progress_daily d join dim_treaty t using (treaty_id) "
-            "order by treaty_id, day"
+            "order by treaty_id, date_day"
         ).df()
         participation = con.execute(
             """

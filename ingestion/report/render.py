@@ -66,9 +66,9 @@ def _progress_figure(t: pd.Series) -> go.Figure:
 
 def _timeline_figure(daily: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
-    fig.add_scatter(x=daily["day"], y=daily["signatures_to_date"], name="signatories",
+    fig.add_scatter(x=daily["date_day"], y=daily["signatures_to_date"], name="signatories",
                     mode="lines+markers", line_shape="hv")
-    fig.add_scatter(x=daily["day"], y=daily["counting_instruments_to_date"],
+    fig.add_scatter(x=daily["date_day"], y=daily["counting_instruments_to_date"],
                     name="instruments counting (ratification …)", mode="lines+markers",
                     line_shape="hv")
     fig.update_layout(title="Signatures and ratifications over time (official dates)")

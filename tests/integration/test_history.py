@@ -265,8 +265,8 @@ def test_progress_and_projection(replay) -> None:
     # 39 instruments at 1 a year, then the 90-day lag
     assert (row[6] - row[0]).days == 39 * 365 + 90
     curve = published(
-        "select day, days_since_opening, signatures_to_date, counting_instruments_to_date "
-        "from treaty_progress_daily where mtdsg_no = 'XVIII-16' order by day"
+        "select date_day, days_since_opening, signatures_to_date, counting_instruments_to_date "
+        "from treaty_progress_daily where mtdsg_no = 'XVIII-16' order by date_day"
     )
     assert curve[0][:2] == (date(2025, 10, 25), 0)
     assert curve[-1] == (date(2026, 11, 25), 396, 72, 1)

@@ -75,13 +75,13 @@ action_pairs as (
         nights.load_id,
         nights.payload_sha256,
         nights.previous_payload_sha256,
-        coalesce(cur.participant_id, prev.participant_id) as participant_id,
-        coalesce(cur.action, prev.action) as action,
-        coalesce(cur.is_signature, prev.is_signature) as is_signature,
-        coalesce(cur.is_consent_to_be_bound, prev.is_consent_to_be_bound) as is_consent,
         prev.dates as old_value,
         cur.dates as new_value,
         cur.last_date as action_date,
+        coalesce(cur.participant_id, prev.participant_id) as participant_id,
+        coalesce(cur.action, prev.action) as action,  -- noqa: RF04
+        coalesce(cur.is_signature, prev.is_signature) as is_signature,
+        coalesce(cur.is_consent_to_be_bound, prev.is_consent_to_be_bound) as is_consent,
         coalesce(cur.n_entries, 0) as n_now,
         coalesce(prev.n_entries, 0) as n_before
     from current_side as cur
@@ -133,8 +133,8 @@ participant_pairs as (
         cur.untc_name,
         prev.untc_name as previous_untc_name,
         cur.has_withdrawn_entry,
-        coalesce(prev.has_withdrawn_entry, false) as had_withdrawn_entry,
-        withdrawals.withdrawn_on
+        withdrawals.withdrawn_on,
+        coalesce(prev.has_withdrawn_entry, false) as had_withdrawn_entry
     from nights
     inner join statuses as cur on nights.payload_sha256 = cur.payload_sha256
     left join statuses as prev
@@ -156,7 +156,7 @@ participant_changes as (
         payload_sha256,
         previous_payload_sha256,
         participant_id,
-        'withdrawal' as action,
+        'withdrawal' as action,  -- noqa: RF04
         null as old_value,
         coalesce(strftime(withdrawn_on, '%Y-%m-%d'), 'undated') as new_value,
         withdrawn_on as action_date,
@@ -172,7 +172,7 @@ participant_changes as (
         payload_sha256,
         previous_payload_sha256,
         participant_id,
-        null as action,
+        null as action,  -- noqa: RF04
         previous_untc_name as old_value,
         untc_name as new_value,
         null as action_date,
@@ -187,34 +187,43 @@ all_changes as (
     select * from participant_changes
 ),
 
-final as (
+keyed as (
     select
+        all_changes.*,
+        treaties.treaty_id,
         md5(
             concat_ws(
                 '|', all_changes.mtdsg_no, all_changes.participant_id, all_changes.change_type,
                 coalesce(all_changes.action, ''), all_changes.night
             )
         ) as change_id,
-        treaties.treaty_id,
-        all_changes.mtdsg_no,
-        all_changes.participant_id,
-        coalesce(cur_status.untc_name, all_changes.participant_id) as untc_name,
-        all_changes.change_type,
-        all_changes.action,
-        all_changes.old_value,
-        all_changes.new_value,
-        all_changes.action_date,
-        all_changes.night as detected_on,
-        all_changes.previous_night,
-        all_changes.load_id,
-        all_changes.payload_sha256,
-        all_changes.previous_payload_sha256
+        coalesce(cur_status.untc_name, all_changes.participant_id) as untc_name
     from all_changes
     inner join treaties on all_changes.mtdsg_no = treaties.mtdsg_no
     left join statuses as cur_status
         on
             all_changes.payload_sha256 = cur_status.payload_sha256
             and all_changes.participant_id = cur_status.participant_id
+),
+
+final as (
+    select
+        change_id,
+        treaty_id,
+        mtdsg_no,
+        participant_id,
+        untc_name,
+        change_type,
+        action,
+        old_value,
+        new_value,
+        action_date,
+        night as detected_on,
+        previous_night,
+        load_id,
+        payload_sha256,
+        previous_payload_sha256
+    from keyed
 )
 
 select * from final

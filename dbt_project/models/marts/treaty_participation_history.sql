@@ -83,10 +83,8 @@ stretched as (
     from flagged
 ),
 
-final as (
+collapsed as (
     select
-        md5(concat_ws('|', stretched.mtdsg_no, stretched.participant_id, min(stretched.period_start)))
-            as history_id,
         treaties.treaty_id,
         stretched.mtdsg_no,
         stretched.participant_id,
@@ -108,6 +106,33 @@ final as (
     from stretched
     inner join treaties on stretched.mtdsg_no = treaties.mtdsg_no
     group by treaties.treaty_id, stretched.mtdsg_no, stretched.participant_id, stretched.stretch_no
+),
+
+keyed as (
+    select
+        *,
+        md5(concat_ws('|', mtdsg_no, participant_id, valid_from)) as history_id
+    from collapsed
+),
+
+final as (
+    select
+        history_id,
+        treaty_id,
+        mtdsg_no,
+        participant_id,
+        untc_name,
+        status,
+        is_party,
+        is_signatory,
+        signed_on,
+        consent_action,
+        consent_on,
+        withdrawn_on,
+        valid_from,
+        valid_to,
+        is_current
+    from keyed
 )
 
 select * from final

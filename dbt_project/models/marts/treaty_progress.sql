@@ -145,6 +145,9 @@ projected as (
 ),
 
 final as (
+    -- noqa: disable=ST06
+    -- (instruments_last_365_days and projected_eif_date are appended after the existing
+    -- columns: the mart's column order is part of its contract)
     select
         treaty_id,
         mtdsg_no,
@@ -177,9 +180,12 @@ final as (
             when
                 printed_eif_date is null and computed_eif_date is null
                 and instruments_remaining > 0 and instruments_last_365_days > 0
-                then as_of_date
-                + cast(ceil(instruments_remaining * 365.0 / instruments_last_365_days) as integer)
-                + coalesce(eif_lag_days, 0)
+                then
+                    as_of_date
+                    + cast(
+                        ceil(instruments_remaining * 365.0 / instruments_last_365_days) as integer
+                    )
+                    + coalesce(eif_lag_days, 0)
         end as projected_eif_date
     from projected
 )

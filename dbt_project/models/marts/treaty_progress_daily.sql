@@ -1,5 +1,5 @@
 -- Progress of each treaty towards entry into force by official date: one row per treaty and
--- day on which its counts change (a signature or a counting instrument is dated that day),
+-- day (date_day) on which its counts change (a signature or counting instrument is dated),
 -- plus the day it opened for signature and the as-of day. Counts hold until the next row
 -- (use an ASOF join or "last row on or before D" for any other day). Counting follows
 -- treaty_progress (test assert_progress_daily_ends_at_progress keeps the last row equal).
@@ -61,7 +61,7 @@ signed as (
 events as (
     select
         treaty_id,
-        counted_on as day,
+        counted_on as date_day,
         0 as n_signatures,
         1 as n_counting
     from counted
@@ -69,7 +69,7 @@ events as (
     union all
     select
         treaty_id,
-        signed_on as day,
+        signed_on as date_day,
         1 as n_signatures,
         0 as n_counting
     from signed
@@ -83,7 +83,10 @@ known_treaties as (
         progress.as_of_date,
         coalesce(
             treaties.opened_for_signature_on,
-            (select min(events.day) from events where events.treaty_id = treaties.treaty_id)
+            (
+                select min(events.date_day) from events
+                where events.treaty_id = treaties.treaty_id
+            )
         ) as opened_on
     from treaties
     inner join progress on treaties.treaty_id = progress.treaty_id
@@ -93,20 +96,20 @@ known_treaties as (
 days as (
     select
         treaty_id,
-        day,
+        date_day,
         sum(n_signatures) as new_signatures,
         sum(n_counting) as new_counting_instruments
     from (
         select
             treaty_id,
-            day,
+            date_day,
             n_signatures,
             n_counting
         from events
         union all
         select
             treaty_id,
-            opened_on as day,
+            opened_on as date_day,
             0 as n_signatures,
             0 as n_counting
         from known_treaties
@@ -114,12 +117,12 @@ days as (
         union all
         select
             treaty_id,
-            as_of_date as day,
+            as_of_date as date_day,
             0 as n_signatures,
             0 as n_counting
         from known_treaties
     ) as all_days
-    group by treaty_id, day
+    group by treaty_id, date_day
 ),
 
 cumulative as (
@@ -129,22 +132,22 @@ cumulative as (
         sum(days.new_counting_instruments) over to_date as counting_instruments_to_date
     from days
     window to_date as (
-        partition by days.treaty_id order by days.day
+        partition by days.treaty_id order by days.date_day
         rows between unbounded preceding and current row
     )
 ),
 
-final as (
+measured as (
     select
         known_treaties.treaty_id,
         known_treaties.mtdsg_no,
-        cumulative.day,
-        cumulative.day - known_treaties.opened_on as days_since_opening,
+        cumulative.date_day,
+        known_treaties.eif_threshold,
         cast(cumulative.new_signatures as bigint) as new_signatures,
         cast(cumulative.new_counting_instruments as bigint) as new_counting_instruments,
         cast(cumulative.signatures_to_date as bigint) as signatures_to_date,
         cast(cumulative.counting_instruments_to_date as bigint) as counting_instruments_to_date,
-        known_treaties.eif_threshold,
+        cumulative.date_day - known_treaties.opened_on as days_since_opening,
         case
             when known_treaties.eif_threshold is not null
                 then cast(
@@ -158,7 +161,23 @@ final as (
         ) as is_threshold_reached
     from cumulative
     inner join known_treaties on cumulative.treaty_id = known_treaties.treaty_id
-    where cumulative.day <= known_treaties.as_of_date
+    where cumulative.date_day <= known_treaties.as_of_date
+),
+
+final as (
+    select
+        treaty_id,
+        mtdsg_no,
+        date_day,
+        days_since_opening,
+        new_signatures,
+        new_counting_instruments,
+        signatures_to_date,
+        counting_instruments_to_date,
+        eif_threshold,
+        instruments_remaining,
+        is_threshold_reached
+    from measured
 )
 
 select * from final
