@@ -40,6 +40,12 @@ def test_dags_follow_the_house_rules(dagbag) -> None:
     ]
 
 
+def test_alert_and_report_follow_publish(dagbag) -> None:
+    warehouse = dagbag.dags["warehouse"]
+    for task_id in ("alert", "report"):
+        assert warehouse.get_task(task_id).upstream_task_ids == {"publish"}
+
+
 def test_warehouse_is_scheduled_on_the_untc_asset(dagbag) -> None:
     schedule = dagbag.dags["warehouse"].timetable.asset_condition
     assert "untc_accepted_load" in repr(schedule)
@@ -61,6 +67,7 @@ def test_offline_night_through_airflow(dagbag, airflow_db, tw_env, snapshot_copy
         night = con.execute("select logical_date from meta_publish").fetchone()[0]
     assert progress == (73, 40, 40)
     assert night == date(2026, 11, 26)
+    assert (settings.warehouse_dir / "report.html").stat().st_size > 1_000_000  # plotly inline
 
     # The same night again through Airflow: no new payload, the published file is untouched.
     digest = hashlib.sha256(settings.published_db.read_bytes()).hexdigest()

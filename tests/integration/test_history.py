@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 from dataclasses import dataclass, field
 from datetime import date
@@ -317,6 +318,8 @@ def test_failed_delivery_never_fails_the_night(replay, monkeypatch) -> None:
 def test_report_in_headless_chromium(replay) -> None:
     chromium = find_chromium()
     if chromium is None:
+        if os.environ.get("CI_REQUIRE_CHROMIUM"):
+            pytest.fail("chromium is required here (.ci/run installs it) but not found")
         pytest.skip("chromium not installed here (.ci/run installs it with apt-get)")
     report = load_settings().warehouse_dir / "report.html"
     html = report.read_text(encoding="utf-8")
