@@ -2,9 +2,10 @@
 
 Five recorded nights are built from the real XVIII-16 file and served by a real local HTTP
 server: 65 signatures, then 72, then 73 plus a ratification, then a corrected date, then a
-withdrawal; the last night is run twice. After each night the warehouse is built and published
-(dbt and GX really run) and alerts go to a real local webhook server and a real local SMTP
-server (aiosmtpd). The nights are replayed once for the module; each test checks one aspect.
+withdrawal and a renamed participant; the last night is run twice. After each night the
+warehouse is built and published (dbt and GX really run) and alerts go to a real local
+webhook server and a real local SMTP server (aiosmtpd). The nights are replayed once for the
+module; each test checks one aspect.
 """
 
 from __future__ import annotations
@@ -49,8 +50,9 @@ def with_correction(body: bytes) -> bytes:
     return x16.set_signature(with_ratification(body), "Angola", "26 Oct 2025")
 
 
-def with_withdrawal(body: bytes) -> bytes:
-    return x16.set_signature(with_correction(body), "Australia", "[25 Oct 2025]")
+def with_withdrawal_and_rename(body: bytes) -> bytes:
+    withdrawn = x16.set_signature(with_correction(body), "Australia", "[25 Oct 2025]")
+    return x16.rename(withdrawn, "Türkiye", "Turkey")
 
 
 NIGHTS = [
@@ -58,7 +60,7 @@ NIGHTS = [
     (date(2026, 11, 15), lambda b: x16.drop_rows(b, LATEST)),
     (date(2026, 11, 20), with_ratification),
     (date(2026, 11, 22), with_correction),
-    (date(2026, 11, 25), with_withdrawal),
+    (date(2026, 11, 25), with_withdrawal_and_rename),
 ]
 
 
@@ -216,13 +218,15 @@ def test_every_change_detected_once_on_its_night(replay) -> None:
             (n3, "Algeria", "new_consent", "ratification"),
             (n4, "Angola", "corrected_date", "signature"),
             (n5, "Australia", "withdrawal", "withdrawal"),
+            (n5, "Turkey", "participant_renamed", None),
         ]
     )
     assert sorted(r[:4] for r in rows) == expected
     assert ("2025-10-25", "2025-10-26") in [(r[4], r[5]) for r in rows if r[2] == "corrected_date"]
+    assert ("Türkiye", "Turkey") in [(r[4], r[5]) for r in rows if r[2] == "participant_renamed"]
     # nothing else changed on any other treaty; the first night is the baseline
-    assert replay.changes_per_night == {n1: 0, n2: 7, n3: 2, n4: 1, n5: 1}
-    assert published("select count(*) from status_changes") == [(11,)]
+    assert replay.changes_per_night == {n1: 0, n2: 7, n3: 2, n4: 1, n5: 2}
+    assert published("select count(*) from status_changes") == [(12,)]
 
 
 def test_rerun_of_a_night_adds_nothing(replay) -> None:
@@ -296,7 +300,7 @@ def test_alerts_delivered_exactly_once(replay) -> None:
         "select subscriber_id, count(*), sum(attempts) from alerts.deliveries "
         "group by 1 order by 1"
     )
-    assert counts == [("all-hook", 11, 11), ("cyber-mail", 2, 2), ("flaky-hook", 1, 4)]
+    assert counts == [("all-hook", 12, 12), ("cyber-mail", 2, 2), ("flaky-hook", 1, 4)]
 
 
 def test_failed_delivery_never_fails_the_night(replay, monkeypatch) -> None:
@@ -312,7 +316,7 @@ def test_failed_delivery_never_fails_the_night(replay, monkeypatch) -> None:
         "where subscriber_id = 'all-hook'"
     )
     # only changes of the week up to the published night (25 Nov) are (re)sent: 20, 22, 25 Nov
-    assert failed == [(4, 3, "failed")]
+    assert failed == [(5, 3, "failed")]
 
 
 def test_report_in_headless_chromium(replay) -> None:

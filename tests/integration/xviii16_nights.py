@@ -57,3 +57,12 @@ def ratify(body: bytes, name: str, on: str) -> bytes:
 def set_signature(body: bytes, name: str, value: str) -> bytes:
     """Replace the participant's signature cell (a corrected date, or ``[date]``)."""
     return _edit_row(body, name, lambda m: b"<Entry>" + value.encode() + b"</Entry>" + m[3] + m[4])
+
+
+def rename(body: bytes, old: str, new: str) -> bytes:
+    """UNTC prints the participant under another name (e.g. back to 'Turkey')."""
+    cell = b"<Entry>%s</Entry>"
+    out, n = re.subn(re.escape(cell % old.encode("latin-1")), cell % new.encode("latin-1"), body)
+    if n != 1:
+        raise KeyError(old)
+    return out
