@@ -178,7 +178,7 @@ def replay(tmp_path_factory: pytest.TempPathFactory):
         site = UntcSite(untc)
         changes_per_night = {}
         for night, edit in NIGHTS:
-            site.replace("XVIII-16", edit)
+            site.replace("XVIII-16", lambda body, edit=edit: x16.with_header_counts(edit(body)))
             run_untc_night(night)
             assert run_warehouse_night(night).published
             warehouse_alert()
@@ -227,6 +227,14 @@ def test_every_change_detected_once_on_its_night(replay) -> None:
     # nothing else changed on any other treaty; the first night is the baseline
     assert replay.changes_per_night == {n1: 0, n2: 7, n3: 2, n4: 1, n5: 2}
     assert published("select count(*) from status_changes") == [(12,)]
+
+
+def test_edited_nights_reconcile_with_their_headers(replay) -> None:
+    rows = published(
+        "select printed_signatories, printed_parties, reconciliation_status "
+        "from treaty_reconciliation where mtdsg_no = 'XVIII-16'"
+    )
+    assert rows == [(72, 1, "match")]
 
 
 def test_rerun_of_a_night_adds_nothing(replay) -> None:

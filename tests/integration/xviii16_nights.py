@@ -66,3 +66,15 @@ def rename(body: bytes, old: str, new: str) -> bytes:
     if n != 1:
         raise KeyError(old)
     return out
+
+
+def with_header_counts(body: bytes) -> bytes:
+    """Print the header counts UNTC would print for these rows (signatures in effect, parties)."""
+    signed = parties = 0
+    for m in ROW_RE.finditer(body):
+        sig = m["sig"].strip()
+        signed += bool(sig) and not sig.startswith(b"[")
+        consent = re.fullmatch(rb"<Entry>([^<\[]+)</Entry>", m["third"])
+        parties += bool(consent and consent[1].strip())
+    body = re.sub(rb"<Signatories>\d+<", b"<Signatories>%d<" % signed, body)
+    return re.sub(rb"<Parties>\d+<", b"<Parties>%d<" % parties, body)
