@@ -1,10 +1,12 @@
-"""Warehouse build, after every accepted load: dbt build -> audit marts -> publish.
+"""Warehouse build, after every accepted load: dbt build -> audit marts -> publish -> alert, report.
 
 Triggered by the `untc_accepted_load` or the `news_accepted_load` asset.
 dbt builds staging, intermediate and mart models
 (and runs its tests) on accepted loads only; the `marts` Great Expectations gate audits the
 result; only then are the marts written to a new DuckDB file (and Parquet set) that atomically
 replaces `warehouse/treatywatch.duckdb`. Any failure leaves the published warehouse as it was.
+After publish, `alert` sends new status_changes to subscribers (config/subscriptions.yml) and
+`report` writes warehouse/report.html; neither can undo the publish.
 """
 
 from __future__ import annotations
@@ -59,7 +61,22 @@ def warehouse():
         result = warehouse_publish(night_of(context))
         return {"published": result.published, "fingerprint": result.fingerprint}
 
-    dbt_build() >> audit_marts() >> publish()
+    @task(pool=DUCKDB_POOL, retries=0)
+    def alert() -> str:
+        # delivery failures are recorded in the ledger and retried next run, never raised
+        from ingestion.pipeline import warehouse_alert
+
+        return warehouse_alert()
+
+    @task(pool=DUCKDB_POOL)
+    def report() -> str:
+        from ingestion.pipeline import warehouse_report
+
+        return str(warehouse_report())
+
+    published = dbt_build() >> audit_marts() >> publish()
+    published >> alert()
+    published >> report()
 
 
 warehouse()

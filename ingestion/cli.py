@@ -103,6 +103,11 @@ def _nightly(args: argparse.Namespace) -> int:
         return 1
     state = "published" if result.published else "unchanged (already published)"
     print(f"warehouse {state}: {result.path} ({len(result.tables)} tables)")
+    # as the warehouse DAG does after publish; neither can undo it
+    from ingestion.pipeline import warehouse_alert, warehouse_report
+
+    print(f"alerts: {warehouse_alert()}")
+    print(f"report: {warehouse_report()}")
     return 0
 
 

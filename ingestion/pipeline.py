@@ -200,3 +200,27 @@ def run_news_night(logical_date: date, settings: Settings | None = None) -> str:
     news_parse(load_id, settings)
     news_validate(load_id, logical_date, settings)
     return load_id
+
+
+def warehouse_alert(settings: Settings | None = None) -> str:
+    """Deliver new status_changes to subscribers (after publish); return a summary.
+
+    Failed deliveries are recorded in the ledger and retried next run, never raised: the
+    publish is done and must stay done. A malformed subscriptions file does raise.
+    """
+    from ingestion.alerts.deliver import deliver
+
+    settings = settings or load_settings()
+    report = deliver(settings)
+    log.info("alerts: %s", report.summary())
+    return report.summary()
+
+
+def warehouse_report(settings: Settings | None = None) -> Path:
+    """Write warehouse/report.html from the published marts."""
+    from ingestion.report.build import build_report
+
+    settings = settings or load_settings()
+    path = build_report(settings)
+    log.info("report written to %s", path)
+    return path

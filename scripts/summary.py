@@ -35,6 +35,9 @@ def main() -> None:
     for row in rows:
         print(" | ".join("unknown" if v is None else str(v) for v in row))
     print(f"Parquet copies: {settings.parquet_dir}/")
+    report = settings.warehouse_dir / "report.html"
+    if report.exists():
+        print(f"Report: {report} (open it in a browser)")
 
 
 if __name__ == "__main__":

@@ -70,6 +70,20 @@ instrument_counts as (
     group by treaty_id
 ),
 
+recent_pace as (
+    -- counting instruments dated in the 365 days up to the as-of date: the pace the
+    -- projection assumes will continue
+    select
+        counting_instruments.treaty_id,
+        count(*) as instruments_last_365_days
+    from counting_instruments
+    cross join as_of
+    where
+        counting_instruments.counted_on > as_of.as_of_date - 365
+        and counting_instruments.counted_on <= as_of.as_of_date
+    group by counting_instruments.treaty_id
+),
+
 threshold_instruments as (
     select
         counting_instruments.treaty_id,
@@ -105,12 +119,17 @@ measured as (
         end as counting_instruments,
         case
             when treaties.participants_known then threshold_instruments.threshold_reached_on
-        end as threshold_reached_on
+        end as threshold_reached_on,
+        case
+            when treaties.participants_known and treaties.eif_counted_actions is not null
+                then coalesce(recent_pace.instruments_last_365_days, 0)
+        end as instruments_last_365_days
     from treaties
     cross join as_of
     left join participation_counts on treaties.treaty_id = participation_counts.treaty_id
     left join instrument_counts on treaties.treaty_id = instrument_counts.treaty_id
     left join threshold_instruments on treaties.treaty_id = threshold_instruments.treaty_id
+    left join recent_pace on treaties.treaty_id = recent_pace.treaty_id
 ),
 
 projected as (
@@ -126,6 +145,9 @@ projected as (
 ),
 
 final as (
+    -- noqa: disable=ST06
+    -- (instruments_last_365_days and projected_eif_date are appended after the existing
+    -- columns: the mart's column order is part of its contract)
     select
         treaty_id,
         mtdsg_no,
@@ -150,7 +172,21 @@ final as (
             when counting_instruments < eif_threshold then 'pending'
             when computed_eif_date <= as_of_date then 'in_force'
             else 'threshold_reached'
-        end as eif_status
+        end as eif_status,
+        instruments_last_365_days,
+        -- straight-line projection: the remaining instruments arrive at the last 365 days'
+        -- pace; only for pending treaties with a pace above zero
+        case
+            when
+                printed_eif_date is null and computed_eif_date is null
+                and instruments_remaining > 0 and instruments_last_365_days > 0
+                then
+                    as_of_date
+                    + cast(
+                        ceil(instruments_remaining * 365.0 / instruments_last_365_days) as integer
+                    )
+                    + coalesce(eif_lag_days, 0)
+        end as projected_eif_date
     from projected
 )
 

@@ -1,0 +1,1 @@
+"""Change alerts: deliver new ``status_changes`` to subscribers after a publish."""

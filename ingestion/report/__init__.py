@@ -1,0 +1,1 @@
+"""The nightly HTML report, built from the published marts."""
