@@ -21,6 +21,7 @@ class ReportData:
     daily: pd.DataFrame
     participation: pd.DataFrame
     changes: pd.DataFrame
+    claims: pd.DataFrame  # news claims about watched treaties, judged against the record
 
 
 def read_report_data(published_db: Path, regions_csv: Path) -> ReportData:
@@ -58,6 +59,16 @@ def read_report_data(published_db: Path, regions_csv: Path) -> ReportData:
             "order by detected_on desc, mtdsg_no, untc_name",
             [since],
         ).df()
+        claims = con.execute(
+            """
+            select c.article_date, a.outlet_domain as outlet, c.mtdsg_no, c.claim_kind,
+                   coalesce(c.iso3, cast(c.claim_count as varchar)) as claim,
+                   c.action, c.qualifier, c.is_negated, c.tense, c.verdict,
+                   c.record_count, c.lag_days, c.evidence
+            from claims_vs_record c join news_articles a using (article_id)
+            order by c.article_date desc, c.mtdsg_no, c.claim_kind, claim
+            """
+        ).df()
     regions = pd.read_csv(regions_csv, dtype=str, keep_default_na=False)
     participation = participation.merge(regions, on="iso3", how="left")
     participation["m49_region"] = participation["m49_region"].where(
@@ -66,4 +77,4 @@ def read_report_data(published_db: Path, regions_csv: Path) -> ReportData:
             {"regional_organisation": "Regional organisations"}
         ).fillna("Other"),
     )
-    return ReportData(night, treaties, daily, participation, changes)
+    return ReportData(night, treaties, daily, participation, changes, claims)

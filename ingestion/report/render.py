@@ -145,16 +145,15 @@ def _treaty_section(t: pd.Series, data: ReportData, figs: _Figures) -> str:
     return "".join(parts) + "</section>"
 
 
-def _changes_table(changes: pd.DataFrame) -> str:
-    if changes.empty:
-        return "<p class='note'>No change detected in the last nights.</p>"
-    cols = list(changes.columns)
+def _table(frame: pd.DataFrame, table_id: str, empty: str) -> str:
+    if frame.empty:
+        return f"<p class='note'>{empty}</p>"
     rows = "".join(
         "<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>"
-        for row in changes.itertuples(index=False)
+        for row in frame.itertuples(index=False)
     )
-    head = "".join(f"<th>{_e(c)}</th>" for c in cols)
-    return f"<table id='changes'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
+    return f"<table id='{table_id}'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def render_report(data: ReportData) -> str:
@@ -168,7 +167,14 @@ def render_report(data: ReportData) -> str:
         f"<h1>TreatyWatch nightly report</h1><p class='note'>Published night {_e(data.night)} · "
         "source: UN Treaty Collection (MTDSG) · built from the published marts</p>"
         + "".join(sections)
-        + f"<section><h2>Changes of the last nights</h2>{_changes_table(data.changes)}</section>"
+        + "<section><h2>Changes of the last nights</h2>"
+        + _table(data.changes, "changes", "No change detected in the last nights.")
+        + "</section><section><h2>What the news claims, against the record</h2>"
+        + "<p class='note'>confirmed: the record shows it; unconfirmed: not (yet) in the record; "
+        + "contradicted: the record says otherwise. Counts are compared with the record on the "
+        + "article's date; lag = record date minus article date.</p>"
+        + _table(data.claims, "claims", "No news claim about a watched treaty.")
+        + "</section>"
         + f"<section><h2>Ratification curves, all treaties</h2>{curves}</section>"
         "</body></html>"
     )

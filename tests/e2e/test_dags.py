@@ -88,6 +88,9 @@ def test_offline_night_through_airflow(dagbag, airflow_db, tw_env, snapshot_copy
     assert verdicts["BLR"] == "confirmed"  # the record shows Belarus's signature
     assert verdicts["65"] == "contradicted"  # 69 had signed on that day
     assert (settings.warehouse_dir / "report.html").stat().st_size > 1_000_000  # plotly inline
+    report = (settings.warehouse_dir / "report.html").read_text(encoding="utf-8")
+    claims_table = report.split("<table id='claims'>")[1].split("</table>")[0]
+    assert "contradicted" in claims_table and "BLR" in claims_table  # news vs the record
 
     # The same night again through Airflow: no new payload, the published file is untouched.
     digest = hashlib.sha256(settings.published_db.read_bytes()).hexdigest()
