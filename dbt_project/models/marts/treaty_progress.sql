@@ -1,8 +1,8 @@
 -- Current progress of each treaty towards (and in) force, as of the latest accepted load.
--- Counting instruments follow the treaty's rule (dim_treaty): instruments of
--- eif_counted_actions, not bracketed, of participants not withdrawn; when
--- eif_regional_org_counts is false an instrument of a regional organisation (the EU) does not
--- count. Each participant counts once, at the date of its first counting instrument.
+-- Counting instruments follow the treaty's rule (dim_treaty), defined once in
+-- macros/eif_counting.sql: instruments of eif_counted_actions, not bracketed, of participants
+-- not withdrawn; the EU's does not count where eif_regional_org_counts is false. Each
+-- participant counts once, at the date of its first counting instrument.
 -- A treaty whose file has no participants table has unknown counts (null, never zero).
 with
 
@@ -40,26 +40,7 @@ participation_counts as (
 ),
 
 counting_instruments as (
-    select
-        actions.treaty_id,
-        actions.participant_id,
-        min(actions.action_date) as counted_on
-    from actions
-    inner join treaties on actions.treaty_id = treaties.treaty_id
-    inner join participation
-        on
-            actions.treaty_id = participation.treaty_id
-            and actions.participant_id = participation.participant_id
-    left join participants on actions.participant_id = participants.participant_id
-    where
-        list_contains(treaties.eif_counted_actions, actions.action)
-        and not actions.is_withdrawn
-        and participation.status != 'withdrawn'
-        and (
-            coalesce(treaties.eif_regional_org_counts, true)
-            or coalesce(participants.participant_type, 'unmapped') != 'regional_organisation'
-        )
-    group by actions.treaty_id, actions.participant_id
+    {{ counting_instruments() }}
 ),
 
 instrument_counts as (

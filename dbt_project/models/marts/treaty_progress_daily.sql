@@ -1,8 +1,8 @@
 -- Progress of each treaty towards entry into force by official date: one row per treaty and
 -- day (date_day) on which its counts change (a signature or counting instrument is dated),
 -- plus the day it opened for signature and the as-of day. Counts hold until the next row
--- (use an ASOF join or "last row on or before D" for any other day). Counting follows
--- treaty_progress (test assert_progress_daily_ends_at_progress keeps the last row equal).
+-- (use an ASOF join or "last row on or before D" for any other day). Counting uses the rule
+-- of treaty_progress (macros/eif_counting.sql; test assert_progress_daily_ends_at_progress).
 -- days_since_opening gives the ratification curve: compare treaties at the same age.
 with
 
@@ -27,26 +27,7 @@ progress as (
 ),
 
 counted as (
-    select
-        actions.treaty_id,
-        actions.participant_id,
-        min(actions.action_date) as counted_on
-    from actions
-    inner join treaties on actions.treaty_id = treaties.treaty_id
-    inner join participation
-        on
-            actions.treaty_id = participation.treaty_id
-            and actions.participant_id = participation.participant_id
-    left join participants on actions.participant_id = participants.participant_id
-    where
-        list_contains(treaties.eif_counted_actions, actions.action)
-        and not actions.is_withdrawn
-        and participation.status != 'withdrawn'
-        and (
-            coalesce(treaties.eif_regional_org_counts, true)
-            or coalesce(participants.participant_type, 'unmapped') != 'regional_organisation'
-        )
-    group by actions.treaty_id, actions.participant_id
+    {{ counting_instruments() }}
 ),
 
 signed as (
