@@ -26,6 +26,24 @@ source "$ROOT/scripts/env.sh"
 # One-shot run: fail at once instead of waiting out Airflow's retry delays (the HTTP layer has
 # already retried with backoff). The scheduler (airflow standalone) keeps the DAGs' retries.
 export TREATYWATCH_AIRFLOW_RETRIES="${TREATYWATCH_AIRFLOW_RETRIES:-0}"
+
+# One night at a time per installation: a second run exits at once with one line. flock is
+# released by the kernel when this run (and the Airflow processes it started) end, however.
+DATA_DIR="${TREATYWATCH_DATA_DIR:-${TREATYWATCH_HOME:-$ROOT}/data}"
+mkdir -p "$DATA_DIR"
+LOCK="$DATA_DIR/.night.lock"
+exec 9>>"$LOCK"
+if ! flock -n 9; then
+  echo "!! another TreatyWatch night is running ($(cat "$LOCK" 2>/dev/null || echo unknown)); wait for it to finish or stop it" >&2
+  exit 1
+fi
+echo "pid $$ since $(date -u '+%F %T') UTC (./run.sh)" >"$LOCK"
+
+# Each run logs into a folder of its own (the last 20 are kept).
+RUN_LOGS="$AIRFLOW_HOME/runs/$(date -u +%Y%m%dT%H%M%SZ)-$$"
+mkdir -p "$RUN_LOGS"
+ls -1d "$AIRFLOW_HOME"/runs/*/ 2>/dev/null | sort | head -n -20 | xargs -r rm -rf
+
 airflow db migrate >/dev/null
 airflow pools set duckdb_writer 1 "DuckDB single writer" >/dev/null
 
@@ -33,7 +51,7 @@ mode="online"; [ "${TREATYWATCH_OFFLINE:-}" = "1" ] && mode="offline (recorded s
 echo "== TreatyWatch night $NIGHT, $mode =="
 for dag in untc_status news warehouse; do
   echo "== airflow dags test $dag $NIGHT =="
-  log="$AIRFLOW_HOME/last_${dag}.log"
+  log="$RUN_LOGS/${dag}.log"
   if ! airflow dags test "$dag" "$NIGHT" >"$log" 2>&1 || grep -q "DagRun Finished.*state=failed" "$log"; then
     echo "!! $dag failed. The reason:" >&2
     python "$ROOT/scripts/explain_failure.py" "$log" >&2

@@ -17,6 +17,7 @@ from ingestion.orchestration import (
     DEFAULT_ARGS,
     DUCKDB_POOL,
     NETWORK_RETRIES,
+    NETWORK_TIMEOUT,
     NEWS_RAW,
     night_of,
 )
@@ -35,7 +36,7 @@ from ingestion.orchestration import (
 def news():
     """Daily news load."""
 
-    @task(pool=DUCKDB_POOL, retries=NETWORK_RETRIES)
+    @task(pool=DUCKDB_POOL, retries=NETWORK_RETRIES, execution_timeout=NETWORK_TIMEOUT)
     def fetch_and_land(**context) -> str:
         from ingestion.pipeline import news_fetch
 

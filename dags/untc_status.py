@@ -16,6 +16,7 @@ from ingestion.orchestration import (
     DEFAULT_ARGS,
     DUCKDB_POOL,
     NETWORK_RETRIES,
+    NETWORK_TIMEOUT,
     UNTC_RAW,
     night_of,
 )
@@ -34,7 +35,7 @@ from ingestion.orchestration import (
 def untc_status():
     """Nightly UNTC load."""
 
-    @task(pool=DUCKDB_POOL, retries=NETWORK_RETRIES)
+    @task(pool=DUCKDB_POOL, retries=NETWORK_RETRIES, execution_timeout=NETWORK_TIMEOUT)
     def fetch_and_land(**context) -> str:
         from ingestion.pipeline import untc_fetch
 

@@ -10,6 +10,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from ingestion.errors import KnownFailure
+
 
 def _parse_untc(args: argparse.Namespace) -> int:
     from ingestion.untc.models import MtdsgParseError
@@ -82,32 +84,60 @@ def _nightly(args: argparse.Namespace) -> int:
         os.environ["TREATYWATCH_OFFLINE"] = "1"
     if args.all:
         os.environ["TREATYWATCH_WATCHLIST_MODE"] = "all"
-    from ingestion.http import SourceUnreachable
+    from ingestion.locking import exclusive
     from ingestion.pipeline import (
-        MartsRejected,
         run_news_night,
         run_untc_night,
         run_warehouse_night,
+        warehouse_alert,
+        warehouse_report,
     )
-    from ingestion.untc.validate import LoadRejected
+    from ingestion.settings import load_settings
 
-    night = date.fromisoformat(args.date) if args.date else date.today()
-    try:
-        load_id = run_untc_night(night)
-        print(f"load {load_id} accepted")
-        news_id = run_news_night(night)
-        print(f"load {news_id} accepted")
-        result = run_warehouse_night(night)
-    except (SourceUnreachable, LoadRejected, MartsRejected) as exc:
-        print(f"treatywatch: {exc}", file=sys.stderr)
-        return 1
-    state = "published" if result.published else "unchanged (already published)"
-    print(f"warehouse {state}: {result.path} ({len(result.tables)} tables)")
-    # as the warehouse DAG does after publish; neither can undo it
-    from ingestion.pipeline import warehouse_alert, warehouse_report
+    settings = load_settings()
+    night = args.date or date.today()
+    with exclusive(settings.night_lock_path, f"the night's run in {settings.data_dir}"):
+        load_id = run_untc_night(night, settings)
+        print(f"load {load_id}: {_load_status(settings, load_id)}")
+        news_id = run_news_night(night, settings)
+        print(f"load {news_id}: {_load_status(settings, news_id)}")
+        result = run_warehouse_night(night, settings)
+        state = "published" if result.published else "unchanged (already published)"
+        print(f"warehouse {state}: {result.path} ({len(result.tables)} tables)")
+        # as the warehouse DAG does after publish; neither can undo it
+        print(f"alerts: {warehouse_alert(settings)}")
+        print(f"report: {warehouse_report(settings)}")
+    return 0
 
-    print(f"alerts: {warehouse_alert()}")
-    print(f"report: {warehouse_report()}")
+
+def _load_status(settings, load_id: str) -> str:
+    """A load's status, and for a partial one what did not refresh (one line each)."""
+    import duckdb
+
+    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        status, message = con.execute(
+            "select status, message from raw.loads where load_id = ?", [load_id]
+        ).fetchone()
+    if status != "partial":
+        return status
+    detail = [line for line in (message or "").splitlines() if line.startswith("  ")]
+    return "partial\n" + "\n".join(detail)
+
+
+def _accept_change(args: argparse.Namespace) -> int:
+    from ingestion.pipeline import work_db
+    from ingestion.settings import load_settings
+    from ingestion.untc.guards import accept_change
+
+    with work_db(load_settings()) as con:
+        try:
+            q = accept_change(con, args.mtdsg_no, args.note)
+        except LookupError as exc:
+            print(f"treatywatch: {exc}", file=sys.stderr)
+            return 1
+    print(f"accepted the quarantined payload of {q.mtdsg_no} ({q.sha256[:12]}): {q.reason}")
+    print("the next warehouse run publishes it (./run.sh --date <night>, or trigger the "
+          "warehouse DAG)")
     return 0
 
 
@@ -122,11 +152,12 @@ def _loads(args: argparse.Namespace) -> int:
         return 0
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         rows = con.execute(
-            "select load_id, status, n_fetched, n_new_payloads, finished_at, "
+            "select load_id, status, n_fetched, n_failed, n_new_payloads, finished_at, "
             "split_part(coalesce(message, ''), chr(10), 1) from raw.loads "
-            "order by started_at desc limit ?",
+            "order by logical_date desc, started_at desc limit ?",
             [args.limit],
         ).fetchall()
+    print("load | status | fetched | failed | new payloads | finished | message")
     for row in rows:
         print(" | ".join("" if v is None else str(v) for v in row))
     return 0
@@ -153,6 +184,19 @@ def _sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def _night(text: str) -> date:
+    """argparse type: a night as YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def one_line(exc: BaseException) -> str:
+    """The operator's message of a known failure (multi-line details stay indented below)."""
+    return str(exc).rstrip()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
     parser = argparse.ArgumentParser(prog="treatywatch", description=__doc__)
@@ -170,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.set_defaults(func=_extract)
 
     n = sub.add_parser("nightly", help="run the whole night without Airflow")
-    n.add_argument("--date", help="the night (YYYY-MM-DD); default today")
+    n.add_argument("--date", type=_night, help="the night (YYYY-MM-DD); default today")
     n.add_argument("--offline", action="store_true", help="replay the recorded snapshot")
     n.add_argument("--all", action="store_true", help="every treaty of the catalogue")
     n.set_defaults(func=_nightly)
@@ -179,6 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("query", help="SQL text, or - to read it from stdin")
     q.add_argument("--max-rows", type=int, default=100)
     q.set_defaults(func=_sql)
+
+    a = sub.add_parser(
+        "accept-change",
+        help="let a treaty's quarantined payload through (a real mass change, checked by you)",
+    )
+    a.add_argument("mtdsg_no", help="the treaty, e.g. XVIII-16")
+    a.add_argument("--note", help="why the change is real (kept in raw.accepted_changes)")
+    a.set_defaults(func=_accept_change)
 
     s = sub.add_parser("loads", help="list the latest loads and their status")
     s.add_argument("--limit", type=int, default=20)
@@ -191,7 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KnownFailure as exc:  # data, network, lock: one clear line, no traceback
+        print(f"treatywatch: {one_line(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,21 +1,29 @@
 """Run ``dbt build`` on the working DuckDB file, in a subprocess.
 
 A subprocess keeps dbt's global state and logging out of the Airflow task process and makes a
-failure an exit code plus a log we can quote.
+failure an exit code plus a log we can quote. dbt dies with its parent (Linux parent-death
+signal), and a dbt left behind by a crash on another platform is found by its pid file and
+stopped by the next run, so it can never hold the working DB's lock for the next night.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+from ingestion.errors import KnownFailure
+from ingestion.failpoints import failpoint
 from ingestion.settings import Settings
 
 
-class DbtBuildFailed(RuntimeError):
+class DbtBuildFailed(KnownFailure):
     """dbt build exited non-zero (a model, seed, snapshot or test failed)."""
 
 
@@ -44,6 +52,48 @@ def dbt_target_dir(settings: Settings) -> Path:
     return settings.data_dir / "dbt" / "target"
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Ask Linux to SIGKILL this (dbt) process when the process that started it dies."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _pid_file(settings: Settings) -> Path:
+    return settings.data_dir / "dbt" / "dbt.pid"
+
+
+def stop_orphan_dbt(settings: Settings) -> int | None:
+    """Stop a dbt that a crashed run left behind (its pid file names it); return its pid.
+
+    Only a process whose command line is dbt's on this project is stopped.
+    """
+    pid_file = _pid_file(settings)
+    try:
+        pid = int(pid_file.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        cmdline = ""
+    project = str(settings.dbt_project_dir.resolve())
+    if "dbt" not in cmdline or project not in cmdline:
+        pid_file.unlink(missing_ok=True)
+        return None
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
+        for _ in range(50):
+            if not Path(f"/proc/{pid}").exists():
+                break
+            time.sleep(0.1)
+    pid_file.unlink(missing_ok=True)
+    return pid
+
+
 def run_dbt(settings: Settings, *args: str) -> str:
     """Run one dbt command against the project; return its output or raise DbtBuildFailed."""
     project = settings.dbt_project_dir.resolve()
@@ -55,10 +105,20 @@ def run_dbt(settings: Settings, *args: str) -> str:
         "--target-path", str(dbt_target_dir(settings)),
         "--log-path", str(settings.data_dir / "dbt" / "logs"),
     ]
-    proc = subprocess.run(
-        cmd, env=dbt_env(settings), capture_output=True, text=True, cwd=project, check=False
-    )
-    output = proc.stdout + proc.stderr
+    stop_orphan_dbt(settings)
+    pid_file = _pid_file(settings)
+    pid_file.parent.mkdir(parents=True, exist_ok=True)
+    with subprocess.Popen(
+        cmd, env=dbt_env(settings), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=project, preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+    ) as proc:
+        pid_file.write_text(f"{proc.pid}\n")
+        failpoint("during_dbt")
+        try:
+            stdout, stderr = proc.communicate()
+        finally:
+            pid_file.unlink(missing_ok=True)
+    output = stdout + stderr
     if proc.returncode != 0:
         problems = [
             line for line in output.splitlines()

@@ -1,9 +1,13 @@
 """The one HTTP layer every source uses.
 
 Online it is a ``requests`` session with timeouts, retries with exponential backoff on 429/5xx
-and connection errors (urllib3 ``Retry``, honouring ``Retry-After``), a user agent and a size
-cap. Offline (``TREATYWATCH_OFFLINE=1``) the same session gets a transport adapter that answers
-from the recorded snapshot instead of the network, so parsing, landing and every later step run
+and connection errors (urllib3 ``Retry``, honouring ``Retry-After`` up to a cap), a user agent and
+a size cap. Nothing can hang a night: every request has a wall-clock deadline that covers its
+retries and its body (a server dripping one byte at a time included); resets and protocol errors
+mid-body are retried like other transient errors; what still fails raises `FetchFailed` for that
+URL alone, so the caller records it and goes on with the next.
+Offline (``TREATYWATCH_OFFLINE=1``) the same session gets a transport adapter that answers from
+the recorded snapshot instead of the network, so parsing, landing and every later step run
 exactly the code they run online.
 """
 
@@ -11,6 +15,8 @@ from __future__ import annotations
 
 import io
 import json
+import socket
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,16 +28,19 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ingestion import __version__
+from ingestion.errors import KnownFailure
 
 USER_AGENT = f"TreatyWatch/{__version__} (treaty status research; python-requests)"
 DEFAULT_TIMEOUT = (10.0, 60.0)  # connect, read (seconds)
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024  # the largest MTDSG file is < 1 MB; feeds are smaller
+DEFAULT_DEADLINE_S = 180.0  # wall clock for one URL: every attempt, wait and byte of the body
+DEFAULT_MAX_RETRY_AFTER_S = 120.0  # a server asking for a longer pause fails that URL tonight
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 SNAPSHOT_INDEX = "index.json"
 
 
-class SourceUnreachable(RuntimeError):
-    """The host could not be reached (DNS, refused, timeout) after every retry."""
+class SourceUnreachable(KnownFailure):
+    """The host could not be reached (DNS, refused, connect timeout) after every retry."""
 
     def __init__(self, url: str, reason: str) -> None:
         host = urlsplit(url).hostname or url
@@ -54,8 +63,58 @@ class NotInSnapshot(SourceUnreachable):
         self.host = urlsplit(url).hostname or url
 
 
-class PayloadTooLarge(RuntimeError):
+class FetchFailed(KnownFailure):
+    """This URL gave no usable answer tonight (after retries); other URLs may still work."""
+
+
+class PayloadTooLarge(FetchFailed):
     """The response body exceeded the size cap."""
+
+
+class RetryAfterTooLong(FetchFailed):
+    """The server asked to come back later than the cap (or than the request's deadline)."""
+
+
+class _Transient(Exception):
+    """An attempt failed in a way another attempt may not (reset, timeout, broken body)."""
+
+
+class CappedRetry(Retry):
+    """urllib3 Retry that refuses to sleep past ``max_retry_after`` or the request's deadline.
+
+    urllib3 builds a new Retry per attempt with ``new()``: the two extra settings are carried
+    over there.
+    """
+
+    def __init__(
+        self, *args, max_retry_after: float = DEFAULT_MAX_RETRY_AFTER_S,
+        stop_at: float | None = None, **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_retry_after = max_retry_after
+        self.stop_at = stop_at
+
+    def new(self, **kw) -> CappedRetry:  # type: ignore[override]
+        kw.setdefault("max_retry_after", self.max_retry_after)
+        kw.setdefault("stop_at", self.stop_at)
+        return super().new(**kw)  # type: ignore[return-value]
+
+    def sleep(self, response=None) -> None:
+        wait = None
+        if self.respect_retry_after_header and response is not None:
+            wait = self.get_retry_after(response)
+        if wait is not None and wait > self.max_retry_after:
+            raise RetryAfterTooLong(
+                f"server asked to retry after {wait:.0f} s (cap {self.max_retry_after:.0f} s)"
+            )
+        if wait is None:
+            wait = self.get_backoff_time()
+        if self.stop_at is not None and time.monotonic() + wait > self.stop_at:
+            raise RetryAfterTooLong(
+                f"next retry in {wait:.0f} s would pass this request's deadline"
+            )
+        if wait > 0:
+            time.sleep(wait)
 
 
 @dataclass(frozen=True)
@@ -110,7 +169,7 @@ class SnapshotAdapter(HTTPAdapter):
 
 
 class HttpClient:
-    """Fetch URLs with the project's timeouts, retries, user agent and size cap."""
+    """Fetch URLs with the project's timeouts, retries, deadline, user agent and size cap."""
 
     def __init__(
         self,
@@ -121,44 +180,81 @@ class HttpClient:
         retries: int = 4,
         backoff_factor: float = 1.0,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        deadline_s: float = DEFAULT_DEADLINE_S,
+        max_retry_after_s: float = DEFAULT_MAX_RETRY_AFTER_S,
     ) -> None:
         self.offline = offline
         self.timeout = timeout
         self.max_bytes = max_bytes
+        self.retries = retries
+        self.backoff_factor = backoff_factor
+        self.deadline_s = deadline_s
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
+        self._retry: CappedRetry | None = None
         if offline:
             if snapshot_dir is None:
                 raise ValueError("offline mode needs a snapshot_dir")
-            adapter: HTTPAdapter = SnapshotAdapter(snapshot_dir)
+            self._adapter: HTTPAdapter = SnapshotAdapter(snapshot_dir)
         else:
-            retry = Retry(
+            # urllib3 retries what happens before a body arrives: refused/failed connects and
+            # 429/5xx answers. Read errors are retried by get() itself, under the deadline.
+            self._retry = CappedRetry(
                 total=retries,
                 connect=retries,
-                read=retries,
+                read=0,
                 status=retries,
+                other=0,
                 backoff_factor=backoff_factor,
                 status_forcelist=RETRY_STATUSES,
                 allowed_methods=frozenset({"GET", "HEAD"}),
                 respect_retry_after_header=True,
                 raise_on_status=False,  # hand the last 429/5xx back as a result, not an error
+                max_retry_after=max_retry_after_s,
             )
-            adapter = HTTPAdapter(max_retries=retry)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+            self._adapter = HTTPAdapter(max_retries=self._retry)
+        self.session.mount("http://", self._adapter)
+        self.session.mount("https://", self._adapter)
 
-    def get(self, url: str, params: dict | None = None) -> FetchResult:
-        """GET ``url``; raise SourceUnreachable when the host cannot be reached.
+    def get(
+        self, url: str, params: dict | None = None, deadline_s: float | None = None
+    ) -> FetchResult:
+        """GET ``url`` within a wall-clock deadline (``deadline_s``, default the client's).
 
         Non-2xx answers are returned (after retries for 429/5xx) so that callers record them.
+        Raises SourceUnreachable when the host cannot be reached at all, and FetchFailed (or
+        its PayloadTooLarge / RetryAfterTooLong) when this URL gave nothing usable in time.
         """
+        budget = self.deadline_s if deadline_s is None else min(deadline_s, self.deadline_s)
+        stop_at = time.monotonic() + budget
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._get_once(url, params, stop_at)
+            except _Transient as exc:
+                problem = str(exc)
+            delay = self.backoff_factor * 2 ** (attempt - 1)
+            if attempt > self.retries or time.monotonic() + delay >= stop_at:
+                raise FetchFailed(
+                    f"{url}: {problem} ({attempt} attempt(s) within {budget:.0f} s)"
+                )
+            time.sleep(delay)
+
+    def _get_once(self, url: str, params: dict | None, stop_at: float) -> FetchResult:
+        remaining = stop_at - time.monotonic()
+        if remaining <= 0:
+            raise _Transient("deadline reached")
+        if self._retry is not None:  # this request's deadline, for Retry-After waits
+            self._adapter.max_retries = self._retry.new(stop_at=stop_at)
+        timeout = (min(self.timeout[0], remaining), min(self.timeout[1], remaining))
         fetched_at = datetime.now(UTC).replace(tzinfo=None)
         try:
-            with self.session.get(url, params=params, timeout=self.timeout, stream=True) as resp:
+            with self.session.get(url, params=params, timeout=timeout, stream=True) as resp:
                 declared = resp.headers.get("Content-Length")
                 if declared and declared.isdigit() and int(declared) > self.max_bytes:
                     raise PayloadTooLarge(f"{url}: Content-Length {declared} > {self.max_bytes}")
-                content = self._read_capped(resp, url)
+                content = self._read_capped(resp, url, stop_at)
                 return FetchResult(
                     url=url,  # the requested URL: it names the treaty, redirects or not
                     status=resp.status_code,
@@ -166,22 +262,72 @@ class HttpClient:
                     content_type=resp.headers.get("Content-Type"),
                     fetched_at=fetched_at,
                 )
-        except NotInSnapshot:
+        except (NotInSnapshot, FetchFailed):
             raise
-        except (requests.ConnectionError, requests.Timeout) as exc:
+        except requests.ConnectTimeout as exc:
             raise SourceUnreachable(url, _root_cause(exc)) from exc
+        except requests.ConnectionError as exc:
+            if _is_connect_failure(exc):
+                raise SourceUnreachable(url, _root_cause(exc)) from exc
+            if _in_chain(exc, urllib3.exceptions.ReadTimeoutError):
+                raise _Transient(f"no answer within {timeout[1]:.0f} s") from exc
+            raise _Transient(f"connection broken: {_root_cause(exc)}") from exc
+        except requests.Timeout as exc:
+            raise _Transient(f"no answer within {timeout[1]:.0f} s") from exc
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+            raise _Transient(f"{exc.__class__.__name__}: {_root_cause(exc)}") from exc
 
-    def _read_capped(self, resp: requests.Response, url: str) -> bytes:
+    def _read_capped(self, resp: requests.Response, url: str, stop_at: float) -> bytes:
+        """Read (and decompress) the body in pieces as they arrive, under cap and deadline.
+
+        ``read1`` returns whatever has arrived, so a slow drip is checked against the deadline
+        between pieces; the decompressed size is capped too (a gzip bomb stops at the cap).
+        """
         buf = bytearray()
-        for chunk in resp.iter_content(chunk_size=64 * 1024):
+        while True:
+            chunk = resp.raw.read1(64 * 1024, decode_content=True)
+            if not chunk:
+                break
             buf.extend(chunk)
             if len(buf) > self.max_bytes:
                 raise PayloadTooLarge(f"{url}: body larger than {self.max_bytes} bytes")
+            if time.monotonic() > stop_at:
+                raise _Transient(f"body still arriving at the deadline ({len(buf)} bytes read)")
         return bytes(buf)
 
     def close(self) -> None:
         """Release pooled connections."""
         self.session.close()
+
+
+_CONNECT_FAILURES = (
+    urllib3.exceptions.NewConnectionError,
+    urllib3.exceptions.NameResolutionError,
+    ConnectionRefusedError,
+    socket.gaierror,
+)
+
+
+def _in_chain(exc: BaseException, kinds: type | tuple[type, ...]) -> bool:
+    """True when ``exc`` or an exception it wraps (cause, context, MaxRetryError reason,
+    first argument) is one of ``kinds``."""
+    seen: BaseException | None = exc
+    for _ in range(20):  # wrapped chains are short; never loop forever on a cycle
+        if seen is None:
+            return False
+        if isinstance(seen, kinds):
+            return True
+        if isinstance(seen, urllib3.exceptions.MaxRetryError):
+            seen = seen.reason
+            continue
+        nested = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+        seen = seen.__cause__ or seen.__context__ or nested
+    return False
+
+
+def _is_connect_failure(exc: requests.ConnectionError) -> bool:
+    """True when no connection could be made at all (DNS, refused), not a broken one."""
+    return _in_chain(exc, _CONNECT_FAILURES)
 
 
 def _root_cause(exc: BaseException) -> str:

@@ -4,6 +4,11 @@ A payload is written once to ``data/raw/<source>/<date>/<sha256>.<ext>`` (the da
 that first fetched it). Fetching the same bytes again only adds a fetch-log row. A load's id is
 ``<source>-<logical date>``: rerunning a night replaces that night's fetch log and nothing else,
 so reruns are idempotent.
+
+A load ends ``accepted`` (every fetch usable), ``partial`` (some fetches failed or some payloads
+were quarantined: the rest is used, the failed ones keep their last good state), ``rejected``
+(failed its quality gate) or ``failed`` (stopped by an error). It never stays ``running`` after an
+exception: `close_if_running` marks it failed.
 """
 
 from __future__ import annotations
@@ -59,7 +64,7 @@ def begin_load(con: duckdb.DuckDBPyConnection, source: str, logical_date: date) 
         values (?, ?, ?, ?, 'running')
         on conflict (load_id) do update set
             status = 'running', finished_at = null, message = null, validation_json = null,
-            n_fetched = null, n_new_payloads = null
+            n_fetched = null, n_new_payloads = null, n_failed = null
         """,
         [load_id, source, logical_date, now],
     )
@@ -73,18 +78,64 @@ def finish_load(
     message: str | None = None,
     validation_json: str | None = None,
 ) -> None:
-    """Set a load's final status (accepted | rejected | failed) and its counts."""
+    """Set a load's final status (accepted | partial | rejected | failed) and its counts.
+
+    ``n_fetched`` counts usable payloads, ``n_failed`` fetches that gave none or were quarantined.
+    """
     con.execute(
         """
         update raw.loads set
             status = ?, message = ?, validation_json = ?, finished_at = ?,
-            n_fetched = (select count(*) from raw.fetch_log f where f.load_id = raw.loads.load_id),
+            n_fetched = (
+                select count(*) from raw.fetch_log f
+                where f.load_id = raw.loads.load_id and f.outcome in ('new', 'unchanged')),
+            n_failed = (
+                select count(*) from raw.fetch_log f
+                where f.load_id = raw.loads.load_id and f.outcome in ('error', 'quarantined')),
             n_new_payloads = (
                 select count(*) from raw.manifest m where m.load_id = raw.loads.load_id)
         where load_id = ?
         """,
         [status, message, validation_json, utcnow(), load_id],
     )
+
+
+def close_if_running(con: duckdb.DuckDBPyConnection, load_id: str, message: str) -> None:
+    """After an unexpected error: a load still ``running`` is marked ``failed`` with why."""
+    con.execute(
+        "update raw.loads set status = 'failed', message = ?, finished_at = ? "
+        "where load_id = ? and status = 'running'",
+        [message, utcnow(), load_id],
+    )
+
+
+def status_after_gate(con: duckdb.DuckDBPyConnection, load_id: str) -> tuple[str, str]:
+    """``accepted``, or ``partial`` with one line per failed or quarantined fetch.
+
+    Called once a load passed its quality gate: what it fetched is usable, but a night that
+    did not refresh everything must say so.
+    """
+    failures = failed_fetches(con, load_id)
+    if not failures:
+        return "accepted", ""
+    lines = [f"{len(failures)} fetch(es) gave no usable payload; they keep their last good state:"]
+    lines += [f"  {what}: {outcome}: {reason}" for what, outcome, reason in failures[:20]]
+    if len(failures) > 20:
+        lines.append(f"  ... and {len(failures) - 20} more (raw.fetch_log)")
+    return "partial", "\n".join(lines)
+
+
+def failed_fetches(con: duckdb.DuckDBPyConnection, load_id: str) -> list[tuple[str, str, str]]:
+    """(subject or url, outcome, reason) of every fetch of the load that gave no usable payload."""
+    return con.execute(
+        """
+        select coalesce(subject, url), outcome, coalesce(error, outcome)
+        from raw.fetch_log
+        where load_id = ? and outcome in ('error', 'quarantined')
+        order by 1
+        """,
+        [load_id],
+    ).fetchall()
 
 
 def _extension(content_type: str | None, url: str) -> str:
@@ -103,8 +154,12 @@ def land_payload(
     load_id: str,
     logical_date: date,
     fetched: FetchResult,
+    subject: str | None = None,
 ) -> LandedPayload:
-    """Store one fetched payload once by content and record the fetch."""
+    """Store one fetched payload once by content and record the fetch.
+
+    ``subject`` names what the URL was fetched for (the treaty's MTDSG number for UNTC).
+    """
     sha = hashlib.sha256(fetched.content).hexdigest()
     existing = con.execute(
         "select path from raw.manifest where source = ? and sha256 = ? limit 1", [source, sha]
@@ -128,9 +183,10 @@ def land_payload(
              fetched.content_type, len(fetched.content), str(path), load_id],
         )
     con.execute(
-        "insert into raw.fetch_log values (?, ?, ?, ?, ?, ?, ?, null)",
+        "insert into raw.fetch_log (load_id, source, url, fetched_at, http_status, sha256, "
+        "outcome, error, subject) values (?, ?, ?, ?, ?, ?, ?, null, ?)",
         [load_id, source, fetched.url, fetched.fetched_at, fetched.status, sha,
-         "new" if is_new else "unchanged"],
+         "new" if is_new else "unchanged", subject],
     )
     return LandedPayload(fetched.url, sha, path, len(fetched.content), fetched.status, is_new)
 
@@ -142,11 +198,13 @@ def record_fetch_error(
     url: str,
     error: str,
     http_status: int | None = None,
+    subject: str | None = None,
 ) -> None:
     """Log a fetch that produced no usable payload (HTTP error, unreachable, too large)."""
     con.execute(
-        "insert into raw.fetch_log values (?, ?, ?, ?, ?, null, 'error', ?)",
-        [load_id, source, url, utcnow(), http_status, error],
+        "insert into raw.fetch_log (load_id, source, url, fetched_at, http_status, sha256, "
+        "outcome, error, subject) values (?, ?, ?, ?, ?, null, 'error', ?, ?)",
+        [load_id, source, url, utcnow(), http_status, error, subject],
     )
 
 
@@ -156,5 +214,8 @@ def _write_once(path: Path, content: bytes) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + f".tmp{os.getpid()}")
-    tmp.write_bytes(content)
+    with open(tmp, "wb") as out:
+        out.write(content)
+        out.flush()
+        os.fsync(out.fileno())  # the manifest row that names it must not outlive its bytes
     os.replace(tmp, path)

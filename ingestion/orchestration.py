@@ -23,16 +23,23 @@ WAREHOUSE = Asset(name="published_warehouse", uri="treatywatch://warehouse/treat
 # interactive run should fail at once (the HTTP layer has already retried with backoff).
 _RETRIES_OVERRIDE = os.environ.get("TREATYWATCH_AIRFLOW_RETRIES")
 
+# No task may run forever: a hung step fails (and retries) instead of holding the DuckDB pool.
+# The fetch tasks stop themselves at the night's deadline (TREATYWATCH_NIGHT_DEADLINE_S, 1 h)
+# and get a margin over it.
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "treatywatch",
     "retries": int(_RETRIES_OVERRIDE) if _RETRIES_OVERRIDE else 2,
     "retry_delay": timedelta(minutes=2),
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=30),
+    "execution_timeout": timedelta(minutes=30),
 }
 
 # Network tasks get more patience than local ones.
 NETWORK_RETRIES = int(_RETRIES_OVERRIDE) if _RETRIES_OVERRIDE else 4
+NETWORK_TIMEOUT = timedelta(
+    seconds=float(os.environ.get("TREATYWATCH_NIGHT_DEADLINE_S") or 3600) + 900
+)
 
 
 def night_of(context: dict[str, Any]) -> date:

@@ -16,12 +16,16 @@ import duckdb
 import pandas as pd
 
 from ingestion.dbt_runner import dbt_build
+from ingestion.errors import KnownFailure
 from ingestion.http import HttpClient
+from ingestion.landing import close_if_running, load_id_for
+from ingestion.locking import exclusive
 from ingestion.publish import MARTS_SCHEMA, PublishResult, publish
 from ingestion.quality import GateResult, run_gate, write_result
 from ingestion.raw_schema import ensure_raw_schema
 from ingestion.settings import Settings, load_settings
 from ingestion.untc import load as untc_load
+from ingestion.untc.guards import apply_guards
 from ingestion.untc.validate import validate_load
 from ingestion.watchlist import load_watchlist
 
@@ -29,25 +33,54 @@ log = logging.getLogger(__name__)
 MART_GATE = "marts"
 
 
-class MartsRejected(RuntimeError):
+class MartsRejected(KnownFailure):
     """The built marts failed their quality gate: nothing is published."""
+
+
+class WorkDbLocked(KnownFailure):
+    """Another process (not a TreatyWatch run holding our lock) has the working DB open."""
+
+
+@contextmanager
+def writer_lock(settings: Settings) -> Iterator[None]:
+    """Hold the lock of the steps that write the working DB or the warehouse."""
+    with exclusive(settings.lock_path, f"the working data in {settings.data_dir}",
+                   settings.lock_wait_s):
+        yield
 
 
 @contextmanager
 def work_db(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Read-write connection to the working DB, with the raw schema in place."""
+    """Read-write connection to the working DB (under the writer lock), raw schema in place."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(settings.work_db))
-    try:
-        ensure_raw_schema(con)
-        yield con
-    finally:
-        con.close()
+    with writer_lock(settings):
+        try:
+            con = duckdb.connect(str(settings.work_db))
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            # DuckDB's message names the process; ours says what to do about it.
+            detail = str(exc).split("\n")[0]
+            raise WorkDbLocked(
+                f"the working database {settings.work_db} is open in another process "
+                f"({detail}); close that client (analysts read warehouse/treatywatch.duckdb, "
+                "never the working DB) and run again"
+            ) from None
+        try:
+            ensure_raw_schema(con)
+            yield con
+        finally:
+            con.close()
 
 
 def http_client(settings: Settings) -> HttpClient:
     """The HTTP client for this run: live, or replaying the snapshot when offline."""
-    return HttpClient(offline=settings.offline, snapshot_dir=settings.snapshot_dir)
+    return HttpClient(
+        offline=settings.offline,
+        snapshot_dir=settings.snapshot_dir,
+        deadline_s=settings.http_deadline_s,
+        max_retry_after_s=settings.max_retry_after_s,
+    )
 
 
 def untc_fetch(logical_date: date, settings: Settings | None = None) -> str:
@@ -58,7 +91,8 @@ def untc_fetch(logical_date: date, settings: Settings | None = None) -> str:
     try:
         with work_db(settings) as con:
             summary = untc_load.fetch_and_land(
-                con, client, watchlist, settings.raw_dir, logical_date, settings.watchlist_mode
+                con, client, watchlist, settings.raw_dir, logical_date, settings.watchlist_mode,
+                night_deadline_s=settings.night_deadline_s,
             )
     finally:
         client.close()
@@ -69,18 +103,39 @@ def untc_fetch(logical_date: date, settings: Settings | None = None) -> str:
 def untc_parse(load_id: str, settings: Settings | None = None) -> int:
     """Parse the load's new payloads into raw tables; return how many were parsed."""
     settings = settings or load_settings()
-    with work_db(settings) as con:
+    with work_db(settings) as con, _failing_load_on_error(con, load_id, "parse"):
         return untc_load.parse_load(con, load_id)
 
 
 def untc_validate(load_id: str, logical_date: date, settings: Settings | None = None) -> str:
-    """Run the load gate; return its summary or raise LoadRejected."""
+    """Quarantine payloads that fail a semantic guard, then run the load gate.
+
+    Returns the gate's summary (plus what was quarantined) or raises LoadRejected.
+    """
     settings = settings or load_settings()
-    with work_db(settings) as con:
+    with work_db(settings) as con, _failing_load_on_error(con, load_id, "audit"):
+        held = apply_guards(
+            con, load_id, logical_date,
+            settings.guard_max_removed_actions, settings.guard_max_removed_share,
+        )
+        for q in held:
+            log.warning("quarantined %s (%s): %s", q.mtdsg_no, q.sha256[:12], q.reason)
         result = validate_load(
             con, load_id, logical_date, settings.expectations_dir, settings.validations_dir
         )
-    return result.summary()
+    return result.summary() + "".join(f"\nquarantined {q.mtdsg_no}: {q.reason}" for q in held)
+
+
+@contextmanager
+def _failing_load_on_error(
+    con: duckdb.DuckDBPyConnection, load_id: str, step: str
+) -> Iterator[None]:
+    """A load must never stay ``running``: an error in a step marks it failed, then re-raises."""
+    try:
+        yield
+    except BaseException as exc:
+        close_if_running(con, load_id, f"{step} stopped: {str(exc).splitlines()[0][:500]}")
+        raise
 
 
 def warehouse_build(settings: Settings | None = None) -> str:
@@ -88,7 +143,8 @@ def warehouse_build(settings: Settings | None = None) -> str:
     settings = settings or load_settings()
     with work_db(settings):
         pass  # make sure the raw schema exists even before the first load
-    return dbt_build(settings)
+    with writer_lock(settings):
+        return dbt_build(settings)
 
 
 def mart_frames(con: duckdb.DuckDBPyConnection, suites_dir: Path) -> dict:
@@ -119,7 +175,8 @@ def warehouse_validate(logical_date: date, settings: Settings | None = None) -> 
 def warehouse_publish(logical_date: date, settings: Settings | None = None) -> PublishResult:
     """Swap the validated marts into the published warehouse."""
     settings = settings or load_settings()
-    result = publish(settings, logical_date)
+    with writer_lock(settings):
+        result = publish(settings, logical_date)
     log.info(
         "%s %s (%d tables, fingerprint %s)",
         "published" if result.published else "unchanged, not republished",
@@ -161,8 +218,9 @@ def news_fetch(logical_date: date, settings: Settings | None = None) -> str:
     interval = float(os.environ.get("TREATYWATCH_GDELT_INTERVAL",
                                     0 if settings.offline else gdelt.MIN_INTERVAL_S))
     client = http_client(settings)
+    load_id = load_id_for(news_load.SOURCE, logical_date)
     try:
-        with work_db(settings) as con:
+        with work_db(settings) as con, _failing_load_on_error(con, load_id, "fetch"):
             summary = news_load.fetch_and_land(
                 con, client, watchlist, settings.raw_dir, logical_date, interval
             )
@@ -177,7 +235,7 @@ def news_parse(load_id: str, settings: Settings | None = None) -> int:
 
     settings = settings or load_settings()
     watchlist = load_watchlist(settings.watchlist_path)
-    with work_db(settings) as con:
+    with work_db(settings) as con, _failing_load_on_error(con, load_id, "extract"):
         return news_load.parse_load(con, load_id, watchlist)
 
 
@@ -186,7 +244,7 @@ def news_validate(load_id: str, logical_date: date, settings: Settings | None = 
     from ingestion.news.validate import validate_load as validate_news_load
 
     settings = settings or load_settings()
-    with work_db(settings) as con:
+    with work_db(settings) as con, _failing_load_on_error(con, load_id, "audit"):
         result = validate_news_load(
             con, load_id, logical_date, settings.expectations_dir, settings.validations_dir
         )
@@ -211,7 +269,8 @@ def warehouse_alert(settings: Settings | None = None) -> str:
     from ingestion.alerts.deliver import deliver
 
     settings = settings or load_settings()
-    report = deliver(settings)
+    with writer_lock(settings):
+        report = deliver(settings)
     log.info("alerts: %s", report.summary())
     return report.summary()
 

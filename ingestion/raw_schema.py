@@ -12,7 +12,8 @@ import duckdb
 RAW_DDL: tuple[str, ...] = (
     "create schema if not exists raw",
     # One row per ingestion run of one source.
-    # status: running | accepted | rejected | unchanged (nothing new fetched) | failed
+    # status: running | accepted | partial (some fetches failed or were quarantined: the rest
+    # is used) | rejected (quality gate) | failed (stopped by an error)
     """
     create table if not exists raw.loads (
         load_id varchar primary key,
@@ -187,7 +188,29 @@ RAW_DDL: tuple[str, ...] = (
 )
 
 
+# Columns added after the first release: `create table if not exists` leaves an older working
+# DB as it was, so they are added here (idempotent).
+RAW_MIGRATIONS: tuple[str, ...] = (
+    # fetches that gave no usable payload (error) or were quarantined by the semantic guards
+    "alter table raw.loads add column if not exists n_failed integer",
+    # what the URL was fetched for: the treaty's MTDSG number for UNTC (staleness per treaty)
+    "alter table raw.fetch_log add column if not exists subject varchar",
+    # Changes a person accepted although the semantic guards quarantined them
+    # (`treatywatch accept-change`): the guards let that payload of that treaty through.
+    """
+    create table if not exists raw.accepted_changes (
+        mtdsg_no varchar not null,
+        sha256 varchar not null,
+        accepted_at timestamp not null,
+        reason varchar not null,
+        note varchar,
+        primary key (mtdsg_no, sha256)
+    )
+    """,
+)
+
+
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the `raw` schema and its tables if they do not exist yet."""
-    for statement in RAW_DDL:
+    for statement in (*RAW_DDL, *RAW_MIGRATIONS):
         con.execute(statement)

@@ -19,6 +19,20 @@ def _env_path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
+def _env_number(name: str, default: float) -> float:
+    """A positive number from the environment, or a clear error naming the variable."""
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a number") from None
+    if number < 0:
+        raise ValueError(f"{name}={value!r} must not be negative")
+    return number
+
+
 @dataclass(frozen=True)
 class Settings:
     """Resolved paths and switches of one TreatyWatch installation."""
@@ -32,6 +46,16 @@ class Settings:
     expectations_dir: Path
     offline: bool
     watchlist_mode: str | None  # "watchlist" | "all" | None (take the config file's)
+    # Fetching: nothing may hang a night (ingestion/http.py).
+    http_deadline_s: float = 180.0  # one URL, all attempts and the whole body
+    night_deadline_s: float = 3600.0  # one source's fetch for one night
+    max_retry_after_s: float = 120.0  # a longer Retry-After fails that URL tonight
+    # Semantic guards (ingestion/untc/guards.py): a treaty whose new payload would remove more
+    # than this many of its actions, or this share of them, is quarantined, not published.
+    guard_max_removed_actions: int = 5
+    guard_max_removed_share: float = 0.10
+    # How long a step waits for another run holding the warehouse lock (ingestion/locking.py).
+    lock_wait_s: float = 0.0
 
     @property
     def raw_dir(self) -> Path:
@@ -42,6 +66,16 @@ class Settings:
     def work_db(self) -> Path:
         """The working DuckDB file: raw tables and dbt models (never read by analysts)."""
         return self.data_dir / "treatywatch_work.duckdb"
+
+    @property
+    def lock_path(self) -> Path:
+        """Held by each step that writes the working DB or the warehouse (one at a time)."""
+        return self.data_dir / ".work.lock"
+
+    @property
+    def night_lock_path(self) -> Path:
+        """Held by a whole night (./run.sh, treatywatch nightly): one night at a time."""
+        return self.data_dir / ".night.lock"
 
     @property
     def validations_dir(self) -> Path:
@@ -72,4 +106,10 @@ def load_settings() -> Settings:
         expectations_dir=_env_path("TREATYWATCH_EXPECTATIONS_DIR", home / "expectations"),
         offline=os.environ.get("TREATYWATCH_OFFLINE", "").strip().lower() in _TRUE,
         watchlist_mode=os.environ.get("TREATYWATCH_WATCHLIST_MODE") or None,
+        http_deadline_s=_env_number("TREATYWATCH_HTTP_DEADLINE_S", 180.0),
+        night_deadline_s=_env_number("TREATYWATCH_NIGHT_DEADLINE_S", 3600.0),
+        max_retry_after_s=_env_number("TREATYWATCH_MAX_RETRY_AFTER_S", 120.0),
+        guard_max_removed_actions=int(_env_number("TREATYWATCH_GUARD_MAX_REMOVED_ACTIONS", 5)),
+        guard_max_removed_share=_env_number("TREATYWATCH_GUARD_MAX_REMOVED_SHARE", 0.10),
+        lock_wait_s=_env_number("TREATYWATCH_LOCK_WAIT_S", 0.0),
     )

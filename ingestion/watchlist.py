@@ -8,10 +8,12 @@ from pathlib import Path
 
 import yaml
 
+from ingestion.errors import KnownFailure
+
 DEFAULT_COUNTED_ACTIONS = ("ratification", "acceptance", "approval", "accession")
 
 
-class WatchlistError(ValueError):
+class WatchlistError(KnownFailure, ValueError):
     """The watchlist file is missing or malformed."""
 
 

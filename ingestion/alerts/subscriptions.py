@@ -13,8 +13,10 @@ from typing import Any
 
 import yaml
 
+from ingestion.errors import KnownFailure
 
-class SubscriptionError(ValueError):
+
+class SubscriptionError(KnownFailure, ValueError):
     """The subscriptions file is malformed, or names an environment variable that is unset."""
 
 

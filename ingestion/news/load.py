@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingestion.http import FetchResult, HttpClient, PayloadTooLarge, SourceUnreachable
+from ingestion.http import FetchFailed, FetchResult, HttpClient, SourceUnreachable
 from ingestion.landing import begin_load, finish_load, land_payload, record_fetch_error
 from ingestion.news import gdelt
 from ingestion.news.articles import ArticleRejected, canonical_url, read_article
@@ -47,7 +47,7 @@ def _get(client: HttpClient, con, source: str, load_id: str, url: str) -> FetchR
     """Fetch one URL; log a failure (with its reason) and return None instead of raising."""
     try:
         fetched = client.get(url)
-    except (SourceUnreachable, PayloadTooLarge) as exc:  # NotInSnapshot is a SourceUnreachable
+    except (SourceUnreachable, FetchFailed) as exc:  # NotInSnapshot is a SourceUnreachable
         record_fetch_error(con, source, load_id, url, str(exc))
         return None
     if not fetched.ok:
@@ -216,8 +216,14 @@ def parse_load(con: duckdb.DuckDBPyConnection, load_id: str, watchlist: Watchlis
                 "tense": c.tense, "claim_date": date.fromisoformat(c.date) if c.date else None,
                 "evidence": c.evidence,
             })
-    _insert(con, "raw.news_articles", articles)
-    _insert(con, "raw.news_claims", claims)
+    con.begin()  # claims first, then the articles that mark pages parsed: all or nothing
+    try:
+        _insert(con, "raw.news_claims", claims)
+        _insert(con, "raw.news_articles", articles)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
     return len(articles)
 
 

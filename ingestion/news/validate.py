@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingestion.landing import finish_load
+from ingestion.landing import finish_load, status_after_gate
 from ingestion.quality import GateResult, run_gate, write_result
 from ingestion.untc.validate import LoadRejected
 
@@ -48,7 +48,9 @@ def validate_load(
     out = validations_dir / f"{load_id}.json"
     payload = write_result(result, out)
     if result.success:
-        finish_load(con, load_id, "accepted", result.summary(), payload)
+        status, failures = status_after_gate(con, load_id)
+        message = result.summary() + (f"\n{failures}" if failures else "")
+        finish_load(con, load_id, status, message, payload)
         return result
     finish_load(con, load_id, "rejected", result.summary(), payload)
     raise LoadRejected(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -10,8 +11,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingestion.http import HttpClient, NotInSnapshot, PayloadTooLarge, SourceUnreachable
-from ingestion.landing import begin_load, finish_load, land_payload, record_fetch_error
+from ingestion.errors import KnownFailure
+from ingestion.failpoints import failpoint
+from ingestion.http import FetchFailed, HttpClient, NotInSnapshot, SourceUnreachable
+from ingestion.landing import (
+    begin_load,
+    close_if_running,
+    finish_load,
+    land_payload,
+    record_fetch_error,
+)
 from ingestion.participants import resolve_participant
 from ingestion.untc.models import MtdsgParseError, ParsedTreaty
 from ingestion.untc.mtdsg import parse_mtdsg
@@ -40,46 +49,73 @@ def fetch_and_land(
     raw_dir: Path,
     logical_date: date,
     mode: str | None = None,
+    night_deadline_s: float | None = None,
 ) -> FetchSummary:
     """Fetch every treaty of the watchlist (or catalogue) and land each payload.
 
-    A treaty whose fetch fails (HTTP error, too large, missing from the offline snapshot) is
-    logged in ``raw.fetch_log`` and skipped: it keeps its last accepted state. An unreachable
-    host stops the load at once with a message naming the host.
+    A treaty whose fetch fails (HTTP error, too large, timed out, missing from the offline
+    snapshot, or past the night's deadline) is logged in ``raw.fetch_log`` with its reason and
+    skipped: it keeps its last accepted state and the load will be ``partial``. An unreachable
+    host stops the load at once with a message naming the host. The load never stays
+    ``running``: any other error marks it failed before it propagates.
     """
     load_id = begin_load(con, SOURCE, logical_date)
+    try:
+        return _fetch_all(con, client, watchlist, raw_dir, logical_date, mode,
+                          load_id, night_deadline_s)
+    except BaseException as exc:
+        close_if_running(con, load_id, f"fetch stopped: {exc}")
+        raise
+
+
+def _fetch_all(con, client, watchlist, raw_dir, logical_date, mode, load_id,
+               night_deadline_s) -> FetchSummary:
     _record_watchlist(con, load_id, watchlist)
     numbers = watchlist.mtdsg_numbers(mode)
+    stop_at = None if night_deadline_s is None else time.monotonic() + night_deadline_s
     landed = new = errors = 0
     for mtdsg_no in numbers:
         url = mtdsg_xml_url(mtdsg_no)
+        left = None if stop_at is None else stop_at - time.monotonic()
+        if left is not None and left <= 0:
+            record_fetch_error(con, SOURCE, load_id, url,
+                               "not fetched: the night's fetch deadline was reached",
+                               subject=mtdsg_no)
+            errors += 1
+            continue
         try:
-            fetched = client.get(url)
+            fetched = client.get(url, deadline_s=left)
         except NotInSnapshot as exc:
-            record_fetch_error(con, SOURCE, load_id, url, str(exc))
+            record_fetch_error(con, SOURCE, load_id, url, str(exc), subject=mtdsg_no)
             errors += 1
             continue
         except SourceUnreachable as exc:
-            record_fetch_error(con, SOURCE, load_id, url, str(exc))
+            record_fetch_error(con, SOURCE, load_id, url, str(exc), subject=mtdsg_no)
             finish_load(con, load_id, "failed", str(exc))
             raise
-        except PayloadTooLarge as exc:
-            record_fetch_error(con, SOURCE, load_id, url, str(exc))
+        except FetchFailed as exc:
+            record_fetch_error(con, SOURCE, load_id, url, str(exc), subject=mtdsg_no)
             errors += 1
             continue
         if not fetched.ok:
-            record_fetch_error(con, SOURCE, load_id, url, f"HTTP {fetched.status}", fetched.status)
+            record_fetch_error(con, SOURCE, load_id, url, f"HTTP {fetched.status}",
+                               fetched.status, subject=mtdsg_no)
             errors += 1
             continue
-        payload = land_payload(con, raw_dir, SOURCE, load_id, logical_date, fetched)
+        payload = land_payload(con, raw_dir, SOURCE, load_id, logical_date, fetched,
+                               subject=mtdsg_no)
         landed += 1
         new += payload.is_new
     if landed == 0:
         message = f"UNTC load {load_id}: none of {len(numbers)} treaty files could be fetched"
         finish_load(con, load_id, "failed", message)
-        raise RuntimeError(message)
+        raise NoPayloadFetched(message)
     log.info("UNTC %s: %d fetched, %d new payloads, %d errors", load_id, landed, new, errors)
     return FetchSummary(load_id, len(numbers), landed, new, errors)
+
+
+class NoPayloadFetched(KnownFailure):
+    """Not one treaty file of the night could be fetched."""
 
 
 def _record_watchlist(con: duckdb.DuckDBPyConnection, load_id: str, watchlist: Watchlist) -> None:
@@ -96,8 +132,10 @@ def _record_watchlist(con: duckdb.DuckDBPyConnection, load_id: str, watchlist: W
 def parse_load(con: duckdb.DuckDBPyConnection, load_id: str) -> int:
     """Parse this load's payloads not parsed before; record participants' ISO mapping.
 
-    Returns the number of payloads parsed now. Unparseable payloads go to ``raw.parse_errors``
-    (validation then rejects the load) and never stop the others from being parsed.
+    Returns the number of payloads parsed now. Each payload's rows and its header row (the
+    "parsed" marker) commit in one transaction, so a crash leaves a payload either wholly parsed
+    or not at all, and the rerun parses what is missing. Unparseable payloads go to
+    ``raw.parse_errors`` (validation then rejects the load) and never stop the others.
     """
     con.execute("delete from raw.parse_errors where load_id = ?", [load_id])
     pending = con.execute(
@@ -111,22 +149,36 @@ def parse_load(con: duckdb.DuckDBPyConnection, load_id: str) -> int:
         """,
         [load_id],
     ).fetchall()
-    treaty_rows, action_rows = [], []
+    parsed_now = 0
     for url, sha, path in pending:
         try:
-            parsed = parse_mtdsg(Path(path).read_bytes(), url)
+            parsed = parse_mtdsg(_read_payload(path), url)
         except MtdsgParseError as exc:
             con.execute(
                 "insert into raw.parse_errors values (?, ?, ?, ?, ?)",
                 [load_id, SOURCE, url, sha, f"{path}: {exc.reason}"],
             )
             continue
-        treaty_rows.append(_treaty_row(load_id, sha, url, parsed))
-        action_rows.extend(_action_rows(load_id, sha, parsed))
-    _insert(con, "raw.untc_treaties", treaty_rows)
-    _insert(con, "raw.untc_participant_actions", action_rows)
+        con.begin()
+        try:
+            _insert(con, "raw.untc_participant_actions", _action_rows(load_id, sha, parsed))
+            failpoint("untc_parse_between_inserts")
+            _insert(con, "raw.untc_treaties", [_treaty_row(load_id, sha, url, parsed)])
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        parsed_now += 1
     _record_participant_names(con, load_id)
-    return len(treaty_rows)
+    return parsed_now
+
+
+def _read_payload(path: str) -> bytes:
+    """The landed bytes; a missing or unreadable file is a parse error naming the path."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise MtdsgParseError(path, f"landed payload cannot be read: {exc.strerror}") from exc
 
 
 def _treaty_row(load_id: str, sha: str, url: str, parsed: ParsedTreaty) -> dict:

@@ -123,12 +123,25 @@ _BARE_AMP_RE = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)
 _XML_DECL_RE = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _XML_DECL_STR_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 _HTML_RE = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
+_DTD_RE = re.compile(r"<!(?:DOCTYPE|ENTITY)\b", re.IGNORECASE)
+
+
+# A byte-order mark overrides any declared encoding (XML 1.0, appendix F). UTF-32 first: its LE
+# mark starts with the UTF-16 LE one.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 def _decode(data: bytes, warnings: list[str]) -> str:
-    """Decode with the declared encoding (UTF-8 when none is declared)."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+    """Decode by the byte-order mark, else the declared encoding (UTF-8 when none is declared)."""
+    for bom, bom_encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(bom_encoding, errors="replace")
     match = _XML_DECL_RE.match(data[:200])
     encoding = match.group(1).decode("ascii") if match else "utf-8"
     try:
@@ -174,9 +187,19 @@ def _parse_xml(data: bytes, source: str, warnings: list[str]) -> etree._Element:
     text = _decode(data, warnings)
     if _HTML_RE.search(text[:4096]):
         raise MtdsgParseError(source, "payload is an HTML page, not MTDSG XML")
+    declaration = _DTD_RE.search(text)
+    if declaration:
+        # UNTC files never carry a DTD; one here is an attack or a broken proxy, and entity text
+        # must never become data (nor expand: billion laughs).
+        raise MtdsgParseError(
+            source, f"payload declares a DTD or entity ({declaration.group(0)}...): refused, "
+            "UNTC status files never carry one"
+        )
     # lxml refuses str input carrying an encoding declaration: drop it and feed UTF-8.
     body = _XML_DECL_STR_RE.sub("", _repair(text, warnings), count=1).encode("utf-8")
-    strict = etree.XMLParser(resolve_entities=False, no_network=True)
+    strict = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
     try:
         return etree.fromstring(body, strict)
     except etree.XMLSyntaxError as exc:
@@ -188,7 +211,9 @@ def _parse_xml(data: bytes, source: str, warnings: list[str]) -> etree._Element:
         raise MtdsgParseError(
             source, f"payload is truncated: no closing </Document> ({first_error})"
         )
-    lenient = etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
+    lenient = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
+    )
     try:
         root = etree.fromstring(body, lenient)
     except etree.XMLSyntaxError:

@@ -8,13 +8,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingestion.landing import finish_load
+from ingestion.errors import KnownFailure
+from ingestion.landing import finish_load, status_after_gate
 from ingestion.quality import GateResult, run_gate, write_result
 
 GATE = "untc_load"
 
 
-class LoadRejected(RuntimeError):
+class LoadRejected(KnownFailure):
     """A load failed its quality gate; it is kept, marked rejected, and not published."""
 
 
@@ -85,7 +86,9 @@ def validate_load(
     )
     payload = write_result(result, validations_dir / f"{load_id}.json")
     if result.success:
-        finish_load(con, load_id, "accepted", result.summary(), payload)
+        status, failures = status_after_gate(con, load_id)
+        message = result.summary() + (f"\n{failures}" if failures else "")
+        finish_load(con, load_id, status, message, payload)
         return result
     summary = result.summary() + "".join(
         f"\n  unparseable payload {row.url}: {row.error}"

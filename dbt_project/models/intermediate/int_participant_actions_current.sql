@@ -21,9 +21,10 @@ action_types as (
 payload_first_seen as (
     select
         payload_sha256,
-        arg_min(load_id, started_at) as first_seen_load_id,
-        min(started_at) as first_seen_at,
-        arg_min(logical_date, started_at) as first_seen_on
+        -- by logical night, not wall clock: a backfilled older night is the first sighting
+        arg_min(load_id, logical_date) as first_seen_load_id,
+        arg_min(started_at, logical_date) as first_seen_at,
+        min(logical_date) as first_seen_on
     from sightings
     group by payload_sha256
 ),
@@ -31,11 +32,11 @@ payload_first_seen as (
 action_first_seen as (
     select
         actions.action_id,
-        arg_min(payload_first_seen.first_seen_load_id, payload_first_seen.first_seen_at)
+        arg_min(payload_first_seen.first_seen_load_id, payload_first_seen.first_seen_on)
             as first_seen_load_id,
-        min(payload_first_seen.first_seen_at) as first_seen_at,
-        arg_min(payload_first_seen.first_seen_on, payload_first_seen.first_seen_at)
-            as first_seen_on
+        arg_min(payload_first_seen.first_seen_at, payload_first_seen.first_seen_on)
+            as first_seen_at,
+        min(payload_first_seen.first_seen_on) as first_seen_on
     from actions
     inner join payload_first_seen on actions.payload_sha256 = payload_first_seen.payload_sha256
     group by actions.action_id

@@ -1,6 +1,7 @@
--- The current payload of each treaty: the one most recently served in an accepted load
--- (int_payload_sightings), with its parsed header, the first accepted load that served it
--- and the last.
+-- The current payload of each treaty: the one it showed on its latest night (the latest
+-- logical date of a readable load that served it usably, int_treaty_payload_nights), with its
+-- parsed header and the first and last readable loads that served it. "Latest" is by logical
+-- night, never by wall clock: backfilling an older night does not change what is current.
 with
 
 treaties as (
@@ -9,6 +10,10 @@ treaties as (
 
 sightings as (
     select * from {{ ref('int_payload_sightings') }}
+),
+
+nights as (
+    select * from {{ ref('int_treaty_payload_nights') }}
 ),
 
 payloads as (
@@ -24,9 +29,9 @@ payloads as (
 payload_span as (
     select
         payload_sha256,
-        arg_min(load_id, started_at) as first_seen_load_id,
+        arg_min(load_id, logical_date) as first_seen_load_id,
         min(started_at) as first_seen_at,
-        arg_max(load_id, started_at) as last_seen_load_id,
+        arg_max(load_id, logical_date) as last_seen_load_id,
         max(started_at) as last_seen_at,
         max(fetched_at) as last_fetched_at
     from sightings
@@ -35,18 +40,10 @@ payload_span as (
 
 latest_payload as (
     select
-        payloads.mtdsg_no,
-        payloads.payload_sha256
-    from payloads
-    inner join payload_span on payloads.payload_sha256 = payload_span.payload_sha256
-    qualify row_number() over (
-        partition by payloads.mtdsg_no
-        order by
-            payload_span.last_seen_at desc,
-            payload_span.last_fetched_at desc nulls last,
-            payload_span.first_seen_at desc,
-            payloads.payload_sha256 asc
-    ) = 1
+        mtdsg_no,
+        payload_sha256
+    from nights
+    qualify row_number() over (partition by mtdsg_no order by night desc) = 1
 ),
 
 final as (

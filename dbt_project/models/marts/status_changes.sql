@@ -6,7 +6,9 @@
 --   action_removed                            an action no longer printed
 --   withdrawal                                a withdrawal or bracketed entry appeared
 --   participant_renamed                       the name UNTC prints for the participant changed
--- change_id is stable (treaty, participant, type, action, night): a rerun adds nothing.
+-- change_id is stable: it hashes what changed (treaty, participant, type, action, old and new
+-- value, occurrence), not the night it was detected on, so neither a rerun nor a backfilled
+-- older night that moves a change to an earlier night gives it a new id (no second alert).
 with
 
 nights as (
@@ -187,23 +189,43 @@ all_changes as (
     select * from participant_changes
 ),
 
+numbered as (
+    -- the same change (same values) can happen more than once (a signature removed, then
+    -- printed again): its occurrence number keeps change_id unique without naming the night
+    select
+        *,
+        row_number() over (
+            partition by
+                mtdsg_no, participant_id, change_type, action,
+                cast(old_value as varchar), cast(new_value as varchar)
+            order by night
+        ) as occurrence
+    from all_changes
+),
+
 keyed as (
     select
-        all_changes.*,
+        numbered.*,
         treaties.treaty_id,
         md5(
             concat_ws(
-                '|', all_changes.mtdsg_no, all_changes.participant_id, all_changes.change_type,
-                coalesce(all_changes.action, ''), all_changes.night
+                '|', numbered.mtdsg_no, numbered.participant_id, numbered.change_type,
+                coalesce(numbered.action, ''), coalesce(cast(numbered.old_value as varchar), ''),
+                coalesce(cast(numbered.new_value as varchar), ''), numbered.occurrence
             )
         ) as change_id,
-        coalesce(cur_status.untc_name, all_changes.participant_id) as untc_name
-    from all_changes
-    inner join treaties on all_changes.mtdsg_no = treaties.mtdsg_no
+        coalesce(cur_status.untc_name, prev_status.untc_name, numbered.participant_id)
+            as untc_name
+    from numbered
+    inner join treaties on numbered.mtdsg_no = treaties.mtdsg_no
     left join statuses as cur_status
         on
-            all_changes.payload_sha256 = cur_status.payload_sha256
-            and all_changes.participant_id = cur_status.participant_id
+            numbered.payload_sha256 = cur_status.payload_sha256
+            and numbered.participant_id = cur_status.participant_id
+    left join statuses as prev_status
+        on
+            numbered.previous_payload_sha256 = prev_status.payload_sha256
+            and numbered.participant_id = prev_status.participant_id
 ),
 
 final as (

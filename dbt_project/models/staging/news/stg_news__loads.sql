@@ -13,7 +13,7 @@ renamed as (
         finished_at
     from source
     where
-        status = 'accepted'
+        status in {{ readable_load_statuses() }}
         and source = 'news'
 )
 

@@ -1,4 +1,5 @@
--- Fetch attempts of accepted UN Treaty Collection loads, also of payloads landed before.
+-- Fetch attempts of readable UN Treaty Collection loads, also of payloads landed before;
+-- quarantined fetches are left out (their payload must not be read).
 with
 
 accepted_loads as (
@@ -21,6 +22,7 @@ renamed as (
     from source
     where
         source = 'untc'
+        and outcome != 'quarantined'
         and load_id in (select accepted_loads.load_id from accepted_loads)
 )
 

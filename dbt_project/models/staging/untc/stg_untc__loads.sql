@@ -17,7 +17,7 @@ renamed as (
         n_new_payloads
     from source
     where
-        status = 'accepted'
+        status in {{ readable_load_statuses() }}
         and source = 'untc'
 )
 

@@ -1,10 +1,6 @@
 -- One row per dated action of one participant, from payloads an accepted load landed or fetched.
 with
 
-accepted_loads as (
-    {{ accepted_load_ids('untc') }}
-),
-
 accepted_payloads as (
     {{ accepted_payload_shas('untc') }}
 ),
@@ -31,9 +27,7 @@ renamed as (
         effective_date,
         coalesce(suffix, '') as suffix
     from source
-    where
-        load_id in (select accepted_loads.load_id from accepted_loads)
-        or sha256 in (select accepted_payloads.sha256 from accepted_payloads)
+    where sha256 in (select accepted_payloads.sha256 from accepted_payloads)
 )
 
 select * from renamed

@@ -1,10 +1,6 @@
 -- One row per parsed MTDSG payload (its Header) that an accepted load landed or fetched.
 with
 
-accepted_loads as (
-    {{ accepted_load_ids('untc') }}
-),
-
 accepted_payloads as (
     {{ accepted_payload_shas('untc') }}
 ),
@@ -35,9 +31,7 @@ renamed as (
         column_headers,
         parse_warnings
     from source
-    where
-        load_id in (select accepted_loads.load_id from accepted_loads)
-        or sha256 in (select accepted_payloads.sha256 from accepted_payloads)
+    where sha256 in (select accepted_payloads.sha256 from accepted_payloads)
 )
 
 select * from renamed
