@@ -44,6 +44,8 @@ RUN_LOGS="$AIRFLOW_HOME/runs/$(date -u +%Y%m%dT%H%M%SZ)-$$"
 mkdir -p "$RUN_LOGS"
 ls -1d "$AIRFLOW_HOME"/runs/*/ 2>/dev/null | sort | head -n -20 | xargs -r rm -rf
 
+export TREATYWATCH_FAILURE_NOTE="$RUN_LOGS/failure.txt"  # tasks write the operator's message
+
 airflow db migrate >/dev/null
 airflow pools set duckdb_writer 1 "DuckDB single writer" >/dev/null
 
@@ -54,7 +56,11 @@ for dag in untc_status news warehouse; do
   log="$RUN_LOGS/${dag}.log"
   if ! airflow dags test "$dag" "$NIGHT" >"$log" 2>&1 || grep -q "DagRun Finished.*state=failed" "$log"; then
     echo "!! $dag failed. The reason:" >&2
-    python "$ROOT/scripts/explain_failure.py" "$log" >&2
+    if [ -s "$TREATYWATCH_FAILURE_NOTE" ]; then
+      sed 's/^/  /' "$TREATYWATCH_FAILURE_NOTE" | awk '!seen[$0]++' >&2  # retries repeat it
+    else
+      python "$ROOT/scripts/explain_failure.py" "$log" >&2
+    fi
     echo "!! full log: $log ; load history: treatywatch loads" >&2
     exit 1
   fi

@@ -19,6 +19,7 @@ from ingestion.orchestration import (
     NETWORK_RETRIES,
     NETWORK_TIMEOUT,
     NEWS_RAW,
+    explained_failures,
     night_of,
 )
 
@@ -40,26 +41,23 @@ def news():
     def fetch_and_land(**context) -> str:
         from ingestion.pipeline import news_fetch
 
-        return news_fetch(night_of(context))
+        with explained_failures():
+            return news_fetch(night_of(context))
 
     @task(pool=DUCKDB_POOL)
     def extract_claims(load_id: str) -> str:
         from ingestion.pipeline import news_parse
 
-        news_parse(load_id)
+        with explained_failures():
+            news_parse(load_id)
         return load_id
 
     @task(pool=DUCKDB_POOL, retries=0, outlets=[NEWS_RAW])
     def audit(load_id: str, **context) -> str:
-        from airflow.sdk.exceptions import AirflowFailException
-
         from ingestion.pipeline import news_validate
-        from ingestion.untc.validate import LoadRejected
 
-        try:
+        with explained_failures():  # a rejected load fails without retries
             return news_validate(load_id, night_of(context))
-        except LoadRejected as exc:  # data problem: retrying cannot help
-            raise AirflowFailException(str(exc)) from exc
 
     audit(extract_claims(fetch_and_land()))
 

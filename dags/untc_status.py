@@ -18,6 +18,7 @@ from ingestion.orchestration import (
     NETWORK_RETRIES,
     NETWORK_TIMEOUT,
     UNTC_RAW,
+    explained_failures,
     night_of,
 )
 
@@ -39,26 +40,23 @@ def untc_status():
     def fetch_and_land(**context) -> str:
         from ingestion.pipeline import untc_fetch
 
-        return untc_fetch(night_of(context))
+        with explained_failures():
+            return untc_fetch(night_of(context))
 
     @task(pool=DUCKDB_POOL)
     def parse(load_id: str) -> str:
         from ingestion.pipeline import untc_parse
 
-        untc_parse(load_id)
+        with explained_failures():
+            untc_parse(load_id)
         return load_id
 
     @task(pool=DUCKDB_POOL, retries=0, outlets=[UNTC_RAW])
     def audit(load_id: str, **context) -> str:
-        from airflow.sdk.exceptions import AirflowFailException
-
         from ingestion.pipeline import untc_validate
-        from ingestion.untc.validate import LoadRejected
 
-        try:
+        with explained_failures():  # a rejected load fails without retries
             return untc_validate(load_id, night_of(context))
-        except LoadRejected as exc:  # data problem: retrying cannot help
-            raise AirflowFailException(str(exc)) from exc
 
     audit(parse(fetch_and_land()))
 

@@ -20,6 +20,7 @@ from ingestion.orchestration import (
     NEWS_RAW,
     UNTC_RAW,
     WAREHOUSE,
+    explained_failures,
     night_of,
 )
 
@@ -41,24 +42,22 @@ def warehouse():
     def dbt_build() -> None:
         from ingestion.pipeline import warehouse_build
 
-        warehouse_build()
+        with explained_failures():
+            warehouse_build()
 
     @task(pool=DUCKDB_POOL, retries=0)
     def audit_marts(**context) -> str:
-        from airflow.sdk.exceptions import AirflowFailException
+        from ingestion.pipeline import warehouse_validate
 
-        from ingestion.pipeline import MartsRejected, warehouse_validate
-
-        try:
+        with explained_failures():  # rejected marts fail without retries
             return warehouse_validate(night_of(context)).summary()
-        except MartsRejected as exc:
-            raise AirflowFailException(str(exc)) from exc
 
     @task(pool=DUCKDB_POOL, outlets=[WAREHOUSE])
     def publish(**context) -> dict:
         from ingestion.pipeline import warehouse_publish
 
-        result = warehouse_publish(night_of(context))
+        with explained_failures():
+            result = warehouse_publish(night_of(context))
         return {"published": result.published, "fingerprint": result.fingerprint}
 
     @task(pool=DUCKDB_POOL, retries=0)

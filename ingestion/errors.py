@@ -10,3 +10,7 @@ from __future__ import annotations
 
 class KnownFailure(RuntimeError):
     """A failure whose message says what went wrong and what to do; no traceback needed."""
+
+
+class DataRejected(KnownFailure):
+    """The data itself failed a gate: retrying the same step cannot help."""

@@ -101,17 +101,19 @@ class CappedRetry(Retry):
 
     def sleep(self, response=None) -> None:
         wait = None
+        answer = f"HTTP {response.status}: " if response is not None else ""
         if self.respect_retry_after_header and response is not None:
             wait = self.get_retry_after(response)
         if wait is not None and wait > self.max_retry_after:
             raise RetryAfterTooLong(
-                f"server asked to retry after {wait:.0f} s (cap {self.max_retry_after:.0f} s)"
+                f"{answer}server asked to retry after {wait:.0f} s "
+                f"(cap {self.max_retry_after:.0f} s); not retried tonight"
             )
         if wait is None:
             wait = self.get_backoff_time()
         if self.stop_at is not None and time.monotonic() + wait > self.stop_at:
             raise RetryAfterTooLong(
-                f"next retry in {wait:.0f} s would pass this request's deadline"
+                f"{answer}gave up: the next retry in {wait:.0f} s would pass the deadline"
             )
         if wait > 0:
             time.sleep(wait)

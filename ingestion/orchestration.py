@@ -6,7 +6,10 @@ Kept out of ``dags/`` so the DAG files stay thin and the scheduler parses nothin
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from airflow.sdk import Asset
@@ -51,3 +54,32 @@ def night_of(context: dict[str, Any]) -> date:
     if when is None:
         raise ValueError("run has neither logical_date nor run_after")
     return when.date()
+
+
+# ./run.sh points this at its run folder: the operator's message of a failed task is written
+# there, so the run can print that one message instead of digging it out of Airflow's log.
+FAILURE_NOTE_ENV = "TREATYWATCH_FAILURE_NOTE"
+
+
+@contextmanager
+def explained_failures() -> Iterator[None]:
+    """Turn TreatyWatch's known failures into what Airflow and the operator need.
+
+    The message is appended to ``$TREATYWATCH_FAILURE_NOTE`` (when set); a data rejection
+    fails the task without retries (retrying cannot help), any other known failure (network,
+    lock) is re-raised for Airflow's retries.
+    """
+    from ingestion.errors import DataRejected, KnownFailure
+
+    try:
+        yield
+    except KnownFailure as exc:
+        note = os.environ.get(FAILURE_NOTE_ENV)
+        if note:
+            with Path(note).open("a", encoding="utf-8") as out:
+                out.write(f"{exc}\n")
+        if isinstance(exc, DataRejected):
+            from airflow.sdk.exceptions import AirflowFailException
+
+            raise AirflowFailException(str(exc)) from exc
+        raise

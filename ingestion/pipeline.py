@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from ingestion.dbt_runner import dbt_build
-from ingestion.errors import KnownFailure
+from ingestion.errors import DataRejected, KnownFailure
 from ingestion.http import HttpClient
 from ingestion.landing import close_if_running, load_id_for
 from ingestion.locking import exclusive
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 MART_GATE = "marts"
 
 
-class MartsRejected(KnownFailure):
+class MartsRejected(DataRejected):
     """The built marts failed their quality gate: nothing is published."""
 
 

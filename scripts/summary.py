@@ -29,11 +29,17 @@ def main() -> None:
             order by p.mtdsg_no
             """
         ).fetchall()
+        stale = con.execute(
+            "select mtdsg_no, last_refreshed_night, stale_reason from treaty_freshness "
+            "where is_stale order by mtdsg_no"
+        ).fetchall()
     header = ("treaty", "name", "signed", "parties", "counting", "threshold", "remaining",
               "status")
     print(" | ".join(header))
     for row in rows:
         print(" | ".join("unknown" if v is None else str(v) for v in row))
+    for mtdsg_no, night, reason in stale:
+        print(f"!! {mtdsg_no} is stale (last refreshed {night or 'never'}): {reason}")
     print(f"Parquet copies: {settings.parquet_dir}/")
     report = settings.warehouse_dir / "report.html"
     if report.exists():

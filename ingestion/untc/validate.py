@@ -8,14 +8,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingestion.errors import KnownFailure
+from ingestion.errors import DataRejected
 from ingestion.landing import finish_load, status_after_gate
 from ingestion.quality import GateResult, run_gate, write_result
 
 GATE = "untc_load"
 
 
-class LoadRejected(KnownFailure):
+class LoadRejected(DataRejected):
     """A load failed its quality gate; it is kept, marked rejected, and not published."""
 
 

@@ -136,7 +136,9 @@ def test_bad_feeds_and_pages_are_failed_fetches_and_the_rest_lands(news_site) ->
     claims = work("select kind, claim_count, iso3, tense from raw.news_claims order by all")
     assert ("count", 65, None, "past") in claims
     assert ("country_action", None, "BLR", "past") in claims
-    assert work(f"select status from raw.loads where load_id = '{load_id}'") == [("accepted",)]
+    # issue 7: a night with failed fetches is "partial" (the usable rest is read), not "accepted"
+    assert work(f"select status from raw.loads where load_id = '{load_id}'") == [("partial",)]
+    assert work(f"select n_failed from raw.loads where load_id = '{load_id}'") == [(7,)]
 
     # rerunning the night lands nothing new and extracts nothing again
     run_fetch(news_site)
