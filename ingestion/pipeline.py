@@ -155,12 +155,24 @@ def mart_frames(con: duckdb.DuckDBPyConnection, suites_dir: Path) -> dict:
     }
 
 
+def current_night(con: duckdb.DuckDBPyConnection, logical_date: date) -> date:
+    """The night the marts stand for: the latest night of a readable load, or this run's.
+
+    A backfill of an older night rebuilds the marts, but "current" stays the latest night.
+    """
+    latest = con.execute(
+        "select max(logical_date) from raw.loads where status in ('accepted', 'partial')"
+    ).fetchone()[0]
+    return max(logical_date, latest) if latest else logical_date
+
+
 def warehouse_validate(logical_date: date, settings: Settings | None = None) -> GateResult:
     """Run the mart gate on the freshly built marts; raise MartsRejected when it fails."""
     settings = settings or load_settings()
     suites = settings.expectations_dir / MART_GATE
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         frames = mart_frames(con, suites)
+        logical_date = current_night(con, logical_date)
     result = run_gate(suites, frames, parameters={"logical_date": pd.Timestamp(logical_date)})
     out = settings.validations_dir / f"marts-{logical_date.isoformat()}.json"
     write_result(result, out)
@@ -176,6 +188,8 @@ def warehouse_publish(logical_date: date, settings: Settings | None = None) -> P
     """Swap the validated marts into the published warehouse."""
     settings = settings or load_settings()
     with writer_lock(settings):
+        with duckdb.connect(str(settings.work_db), read_only=True) as con:
+            logical_date = current_night(con, logical_date)
         result = publish(settings, logical_date)
     log.info(
         "%s %s (%d tables, fingerprint %s)",
