@@ -11,12 +11,14 @@ from __future__ import annotations
 import codecs
 import gzip
 import json
+import os
 import re
 import socket
 import struct
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -216,3 +218,50 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
             return True
         time.sleep(0.1)
     return predicate()
+
+
+# --- a whole installation for a replay of nights ---------------------------------------------
+
+
+@contextmanager
+def installation(root: Path, **extra_env: object) -> Iterator[tuple[FaultyUntc, list[dict]]]:
+    """A fresh data/warehouse folder, a faulty UNTC and a catch-all webhook subscriber.
+
+    Yields the UNTC server and the list of changes the webhook received (in order).
+    """
+    from pytest_httpserver import HTTPServer
+    from werkzeug import Request, Response
+
+    untc = FaultyUntc()
+    hooks = HTTPServer(host="127.0.0.1", port=0)
+    hooks.start()
+    received: list[dict] = []
+
+    def hook(request: Request) -> Response:
+        received.extend(json.loads(request.data)["changes"])
+        return Response("ok")
+
+    hooks.expect_request("/hook", method="POST").respond_with_handler(hook)
+    subs = root / "subscriptions.yml"
+    subs.write_text("subscribers:\n  - id: all\n    webhook: {url_env: TW_TEST_HOOK}\n")
+    env = {
+        "TREATYWATCH_DATA_DIR": root / "data",
+        "TREATYWATCH_WAREHOUSE_DIR": root / "warehouse",
+        "TREATYWATCH_UNTC_BASE_URL": untc.base_url,
+        "TREATYWATCH_SUBSCRIPTIONS": subs,
+        "TW_TEST_HOOK": hooks.url_for("/hook"),
+        **extra_env,
+    }
+    saved = {var: os.environ.get(var) for var in env}
+    os.environ.update({var: str(value) for var, value in env.items()})
+    try:
+        yield untc, received
+    finally:
+        for var, value in saved.items():
+            if value is None:
+                os.environ.pop(var, None)
+            else:
+                os.environ[var] = value
+        untc.close()
+        hooks.clear()
+        hooks.stop()

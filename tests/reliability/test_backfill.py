@@ -7,16 +7,13 @@ night of 15 Nov (72) is backfilled, then 20 Nov is run again.
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
-from faults import FaultyUntc, real
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from faults import installation, real
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 import xviii16_nights as x16
@@ -45,29 +42,8 @@ def published(sql: str, params: list | None = None) -> list[tuple]:
 @pytest.fixture(scope="module")
 def backfill(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("backfill")
-    untc = FaultyUntc()
-    hooks = HTTPServer(host="127.0.0.1", port=0)
-    hooks.start()
-    received: list[str] = []
-
-    def hook(request: Request) -> Response:
-        received.extend(c["change_id"] for c in json.loads(request.data)["changes"])
-        return Response("ok")
-
-    hooks.expect_request("/hook", method="POST").respond_with_handler(hook)
-    subs = root / "subscriptions.yml"
-    subs.write_text("subscribers:\n  - id: all\n    webhook: {url_env: TW_TEST_HOOK}\n")
-    mp = pytest.MonkeyPatch()
-    for var, value in {
-        "TREATYWATCH_DATA_DIR": root / "data",
-        "TREATYWATCH_WAREHOUSE_DIR": root / "warehouse",
-        "TREATYWATCH_UNTC_BASE_URL": untc.base_url,
-        "TREATYWATCH_SUBSCRIPTIONS": subs,
-        "TW_TEST_HOOK": hooks.url_for("/hook"),
-    }.items():
-        mp.setenv(var, str(value))
-    state: dict = {"received": received}
-    try:
+    with installation(root) as (untc, changes):
+        state: dict = {}
         for step, night in enumerate((NOV10, NOV20, NOV15, NOV20)):
             untc.set("XVIII-16", lambda b, n=night: x16.with_header_counts(EDITS[n](b)))
             run_untc_night(night)
@@ -76,12 +52,8 @@ def backfill(tmp_path_factory: pytest.TempPathFactory):
             state[f"signatories{step}"] = published(
                 "select signatories, parties from treaty_progress where mtdsg_no = 'XVIII-16'"
             )[0]
+        state["received"] = [c["change_id"] for c in changes]
         yield state
-    finally:
-        mp.undo()
-        untc.close()
-        hooks.clear()
-        hooks.stop()
 
 
 def test_every_night_builds_and_publishes(backfill) -> None:

@@ -17,7 +17,6 @@ One module-scoped replay (the nights build on each other, and dbt is slow):
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import duckdb
@@ -25,17 +24,15 @@ import pytest
 from faults import (
     MAINTENANCE_PAGE,
     Fault,
-    FaultyUntc,
     dtd_entity,
     empty_table,
     gzip_bomb,
+    installation,
     mass_removal,
     real,
     truncated,
     utf16,
 )
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
 from ingestion.cli import main as cli
 from ingestion.pipeline import run_untc_night, run_warehouse_night, warehouse_alert
@@ -64,30 +61,9 @@ def signatories(mtdsg_no: str) -> int:
 @pytest.fixture(scope="module")
 def nights(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("bad-nights")
-    untc = FaultyUntc()
-    hooks = HTTPServer(host="127.0.0.1", port=0)
-    hooks.start()
-    received: list[dict] = []
+    with installation(root, TREATYWATCH_HTTP_DEADLINE_S=4) as (untc, received):
+        state: dict = {"received": received}
 
-    def hook(request: Request) -> Response:
-        received.extend(json.loads(request.data)["changes"])
-        return Response("ok")
-
-    hooks.expect_request("/hook", method="POST").respond_with_handler(hook)
-    subs = root / "subscriptions.yml"
-    subs.write_text("subscribers:\n  - id: all\n    webhook: {url_env: TW_TEST_HOOK}\n")
-    mp = pytest.MonkeyPatch()
-    for var, value in {
-        "TREATYWATCH_DATA_DIR": root / "data",
-        "TREATYWATCH_WAREHOUSE_DIR": root / "warehouse",
-        "TREATYWATCH_UNTC_BASE_URL": untc.base_url,
-        "TREATYWATCH_SUBSCRIPTIONS": subs,
-        "TREATYWATCH_HTTP_DEADLINE_S": 4,
-        "TW_TEST_HOOK": hooks.url_for("/hook"),
-    }.items():
-        mp.setenv(var, str(value))
-    state: dict = {"received": received, "untc": untc}
-    try:
         def night(when: date) -> None:
             load_id = run_untc_night(when)
             state[when] = {"load": work("select status, message from raw.loads "
@@ -138,11 +114,6 @@ def nights(tmp_path_factory: pytest.TempPathFactory):
         state["rejected"] = str(rejected.value)
         state["bytes_unchanged"] = load_settings().published_db.read_bytes() == before
         yield state
-    finally:
-        mp.undo()
-        untc.close()
-        hooks.clear()
-        hooks.stop()
 
 
 def test_baseline_night_is_accepted_and_fresh(nights) -> None:

@@ -73,14 +73,9 @@ joined as (
     left join last_lost_load on true
 ),
 
-final as (
+classified as (
     select
-        treaty_id,
-        mtdsg_no,
-        last_refreshed_night,
-        last_attempted_night,
-        last_refreshed_night is null
-        or coalesce(last_refreshed_night < reference_night, false) as is_stale,
+        *,
         case
             when last_refreshed_night is not null and last_refreshed_night >= reference_night
                 then null
@@ -91,20 +86,28 @@ final as (
             when outcome in ('error', 'quarantined') then outcome
             when last_refreshed_night is null then 'never_fetched'
             else 'load_' || lost_load_status
-        end as stale_outcome,
-        case
-            when last_refreshed_night is not null and last_refreshed_night >= reference_night
-                then null
-            when
-                lost_load_night = reference_night
-                and (last_attempted_night is null or lost_load_night >= last_attempted_night)
-                then 'load ' || lost_load_id || ' ' || lost_load_status || ': '
-                || lost_load_message
-            when outcome in ('error', 'quarantined') then error_message
-            when last_refreshed_night is null then 'no payload of this treaty was ever read'
-            else 'load ' || lost_load_id || ' ' || lost_load_status || ': ' || lost_load_message
-        end as stale_reason
+        end as stale_outcome
     from joined
+),
+
+final as (
+    select
+        treaty_id,
+        mtdsg_no,
+        last_refreshed_night,
+        last_attempted_night,
+        stale_outcome,
+        last_refreshed_night is null
+        or coalesce(last_refreshed_night < reference_night, false) as is_stale,
+        case
+            when stale_outcome in ('error', 'quarantined') then error_message
+            when stale_outcome = 'never_fetched' then 'no payload of this treaty was ever read'
+            when stale_outcome is not null
+                then
+                    'load ' || lost_load_id || ' ' || lost_load_status || ': '
+                    || lost_load_message
+        end as stale_reason
+    from classified
 )
 
 select * from final
