@@ -2,19 +2,26 @@
 
 Each ``expectations/<gate>/<table>.json`` is a GX ExpectationSuite (GX's own JSON form) that
 validates the DataFrame of the same name. GX runs on DataFrames read from DuckDB because its SQL
-datasource fails every expectation on DuckDB (see DESIGN.md). Expectations of severity
-``critical`` (GX's default) block the gate; ``warning`` ones are recorded and reported only.
-Suites may reference run-time parameters as ``{"$PARAMETER": "logical_date"}``.
+datasource fails every expectation on DuckDB (measured; see docs/architecture.md).
+Expectations of severity ``critical`` (GX's default) block the gate; ``warning`` ones are
+recorded and reported only. Suites may reference run-time parameters as
+``{"$PARAMETER": "logical_date"}``.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+from ingestion.errors import DataRejected
+
+if TYPE_CHECKING:
+    import duckdb
 
 MAX_ROWS_IN_MESSAGE = 5
 
@@ -168,3 +175,44 @@ def write_result(result: GateResult, path: Path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(payload, encoding="utf-8")
     return payload
+
+
+class LoadRejected(DataRejected):
+    """A load failed its quality gate; it is kept, marked rejected, and not published."""
+
+
+def gate_load(
+    con: duckdb.DuckDBPyConnection,
+    load_id: str,
+    gate_dir: Path,
+    frames: dict[str, pd.DataFrame],
+    logical_date: date,
+    validations_dir: Path,
+) -> GateResult:
+    """The one load gate every source uses: validate, keep the result, settle the load.
+
+    The load ends ``accepted`` (or ``partial`` when some fetches gave no usable payload) and
+    the result is returned; or it ends ``rejected`` and LoadRejected names each failed
+    expectation with example rows (and each unparseable payload, if the frames have a
+    ``parse_errors`` table).
+    """
+    from ingestion.landing import finish_load, status_after_gate
+
+    result = run_gate(gate_dir, frames, parameters={"logical_date": pd.Timestamp(logical_date)})
+    out = validations_dir / f"{load_id}.json"
+    payload = write_result(result, out)
+    if result.success:
+        status, failures = status_after_gate(con, load_id)
+        finish_load(con, load_id, status,
+                    result.summary() + (f"\n{failures}" if failures else ""), payload)
+        return result
+    errors = frames.get("parse_errors")
+    summary = result.summary() + "".join(
+        f"\n  unparseable payload {row.url}: {row.error}"
+        for row in (errors.itertuples() if errors is not None else [])
+    )
+    finish_load(con, load_id, "rejected", summary, payload)
+    raise LoadRejected(
+        f"load {load_id} rejected by quality gate (kept for inspection; full result in "
+        f"{out}):\n{summary}"
+    )

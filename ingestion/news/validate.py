@@ -8,9 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingestion.landing import finish_load, status_after_gate
-from ingestion.quality import GateResult, run_gate, write_result
-from ingestion.untc.validate import LoadRejected
+from ingestion.quality import GateResult, gate_load
 
 GATE = "news_load"
 
@@ -42,18 +40,6 @@ def validate_load(
     expectations_dir: Path,
     validations_dir: Path,
 ) -> GateResult:
-    """Run the gate, store its result, mark the load accepted or rejected (LoadRejected)."""
-    result = run_gate(expectations_dir / GATE, load_frames(con, load_id),
-                      parameters={"logical_date": pd.Timestamp(logical_date)})
-    out = validations_dir / f"{load_id}.json"
-    payload = write_result(result, out)
-    if result.success:
-        status, failures = status_after_gate(con, load_id)
-        message = result.summary() + (f"\n{failures}" if failures else "")
-        finish_load(con, load_id, status, message, payload)
-        return result
-    finish_load(con, load_id, "rejected", result.summary(), payload)
-    raise LoadRejected(
-        f"load {load_id} rejected by quality gate (kept for inspection; full result in "
-        f"{out}):\n{result.summary()}"
-    )
+    """Run the news gate on the load; accept it or raise LoadRejected."""
+    return gate_load(con, load_id, expectations_dir / GATE, load_frames(con, load_id),
+                     logical_date, validations_dir)

@@ -8,21 +8,18 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingestion.errors import DataRejected
-from ingestion.landing import finish_load, status_after_gate
-from ingestion.quality import GateResult, run_gate, write_result
+from ingestion.quality import GateResult, LoadRejected, gate_load
 
 GATE = "untc_load"
-
-
-class LoadRejected(DataRejected):
-    """A load failed its quality gate; it is kept, marked rejected, and not published."""
+__all__ = ["GATE", "LoadRejected", "load_frames", "validate_load"]
 
 
 def load_frames(con: duckdb.DuckDBPyConnection, load_id: str) -> dict[str, pd.DataFrame]:
-    """The DataFrames the gate checks: every payload this load fetched, parsed."""
+    """The DataFrames the gate checks: every payload this load fetched usably, parsed."""
+    # quarantined payloads will not be read (guards.py), so they are not gated either
     in_load = (
-        "select distinct sha256 from raw.fetch_log where load_id = $load and sha256 is not null"
+        "select distinct sha256 from raw.fetch_log where load_id = $load "
+        "and sha256 is not null and outcome != 'quarantined'"
     )
     params = {"load": load_id}
     treaties = con.execute(
@@ -74,28 +71,6 @@ def validate_load(
     expectations_dir: Path,
     validations_dir: Path,
 ) -> GateResult:
-    """Run the gate, store its result, and mark the load accepted or rejected.
-
-    Raises LoadRejected (naming each failed expectation and example rows) when it fails.
-    """
-    frames = load_frames(con, load_id)
-    result = run_gate(
-        expectations_dir / GATE,
-        frames,
-        parameters={"logical_date": pd.Timestamp(logical_date)},
-    )
-    payload = write_result(result, validations_dir / f"{load_id}.json")
-    if result.success:
-        status, failures = status_after_gate(con, load_id)
-        message = result.summary() + (f"\n{failures}" if failures else "")
-        finish_load(con, load_id, status, message, payload)
-        return result
-    summary = result.summary() + "".join(
-        f"\n  unparseable payload {row.url}: {row.error}"
-        for row in frames["parse_errors"].itertuples()
-    )
-    finish_load(con, load_id, "rejected", summary, payload)
-    raise LoadRejected(
-        f"load {load_id} rejected by quality gate (kept for inspection; full result in "
-        f"{validations_dir / (load_id + '.json')}):\n{summary}"
-    )
+    """Run the UNTC gate on the load's payloads; accept it or raise LoadRejected."""
+    return gate_load(con, load_id, expectations_dir / GATE, load_frames(con, load_id),
+                     logical_date, validations_dir)

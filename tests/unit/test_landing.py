@@ -54,8 +54,11 @@ def test_rerun_of_a_night_replaces_its_fetch_log(con, tmp_path: Path) -> None:
         finish_load(con, load, "accepted")
     assert con.execute("select count(*) from raw.loads").fetchone()[0] == 1
     assert con.execute("select count(*) from raw.fetch_log").fetchone()[0] == 2
-    row = con.execute("select status, n_fetched, n_new_payloads from raw.loads").fetchone()
-    assert row == ("accepted", 2, 1)
+    # issue 7: a failed fetch is counted as failed, not as fetched
+    row = con.execute(
+        "select status, n_fetched, n_failed, n_new_payloads from raw.loads"
+    ).fetchone()
+    assert row == ("accepted", 1, 1, 1)
 
 
 def test_changed_payload_is_a_new_file(con, tmp_path: Path) -> None:
