@@ -44,6 +44,14 @@ def test_dags_follow_the_house_rules(dagbag) -> None:
     assert dagbag.dags["news"].get_task("fetch_and_land").retries >= 3
 
 
+def test_no_task_can_run_forever(dagbag) -> None:
+    for dag in dagbag.dags.values():
+        for t in dag.tasks:
+            assert t.execution_timeout is not None, f"{dag.dag_id}.{t.task_id}"
+    fetch = dagbag.dags["untc_status"].get_task("fetch_and_land")
+    assert fetch.execution_timeout.total_seconds() > 3600  # the night's fetch deadline + margin
+
+
 def test_alert_and_report_follow_publish(dagbag) -> None:
     warehouse = dagbag.dags["warehouse"]
     for task_id in ("alert", "report"):
