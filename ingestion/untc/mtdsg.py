@@ -95,7 +95,9 @@ from typing import Any
 
 from lxml import etree
 
+from ingestion.participants import resolve_participant
 from ingestion.untc.models import (
+    CONSENT_ACTIONS,
     SUFFIX_ACTIONS,
     MtdsgParseError,
     ParsedTreaty,
@@ -445,13 +447,23 @@ def _column(number: int, header: str, warnings: list[str]) -> _Column:
         else:
             bare.append((item, _item_action(item)))
     column = _Column(number, header, "other")
+    bare_actions = {action for _, action in bare}
+    listed = bare_actions | {action for _, action in suffixed}
     if bare:
         column.bare_action = bare[0][1]
-        if len({action for _, action in bare}) > 1:
+        if len(bare_actions) > 1 and bare_actions <= CONSENT_ACTIONS:
+            # VI-VIII: "Definitive signature of the Protocol, Acceptance of the Protocol,
+            # Succession ..." -- a consent to be bound, but UNTC does not say which kind.
+            column.bare_action = "consent_unspecified"
+        elif len(bare_actions) > 1:
             warnings.append(
                 f"column {number} ({header!r}) lists several unsuffixed items; "
                 f"bare dates read as {bare[0][1]} ({bare[0][0]!r})"
             )
+        if column.bare_action == "confirmation_of_signature" and "definitive_signature" in listed:
+            # XIV-7-a "Definitive signature(s), Confirmation of signature": confirming a
+            # signature ad referendum there makes it definitive; UNTC counts a party.
+            column.bare_action = "confirmation_of_definitive_signature"
         if column.bare_action == "other":
             column.bare_warning = f"column {number} ({header!r}) names no known action"
     elif suffixed and all(action == "signature" for _, action in suffixed):
@@ -685,6 +697,20 @@ def _bracket_withdrawals(
     return []
 
 
+def _table_key(name: str, by_table: dict[str, list[_Withdrawal]]) -> str:
+    """The withdrawal-table key naming this row's participant: the same printed name, else
+    the same participant under another name ("United Kingdom" in a note, "United Kingdom of
+    Great Britain and Northern Ireland" in the row), matched through participant resolution."""
+    key = _name_key(name)
+    if key in by_table or not by_table:
+        return key
+    code = resolve_participant(name).iso3
+    if code is None:
+        return key
+    same = [k for k in by_table if resolve_participant(k).iso3 == code]
+    return same[0] if len(same) == 1 else key
+
+
 def _parse_table(
     treaty: etree._Element, mtdsg_no: str, notes: dict[str, _Note], warnings: list[str]
 ) -> tuple[tuple[str, ...], list[str], list[ParticipantAction]]:
@@ -717,7 +743,7 @@ def _parse_table(
             actions.append(action)
             if action.bracketed:
                 bracketed.append(_fold(raw))
-        key = _name_key(row.name)
+        key = _table_key(row.name, by_table)
         if key in by_table:
             used_keys.add(key)
             actions.extend(_withdrawal_action(row, mtdsg_no, w, "") for w in by_table[key])
