@@ -29,7 +29,8 @@ letter if any ("XI-A-12"), ``Numsect``, and ``Subnumsect`` if any ("XVIII-12-a",
 The file name stem of `source` is the fallback when those are missing. ``eif_date`` is the date
 that opens ``EIF/Labeltext``; for texts such as "provisionally on D1 ... and definitively on D2"
 it is the definitive date, else the provisional one; None when no date is stated ("see article
-65"). The 2018 files carry no "status as at" element, so ``status_as_of`` is None.
+65"). ``status_as_of`` is the "Status as at: dd-mm-yyyy" date where the header prints one
+(the 2018 files do not: None).
 
 Participants table: what a date means
 -------------------------------------
@@ -380,8 +381,34 @@ def _parse_header(treaty: etree._Element, source: str, warnings: list[str]) -> d
         "registration_text": txt("Registration/Labeltext") or None,
         "printed_signatories": _int_or_none(txt("Status/Signatories"), "Signatories", warnings),
         "printed_parties": _int_or_none(txt("Status/Parties"), "Parties", warnings),
-        "status_as_of": None,  # no 2018 file carries a "status as at" element
+        "status_as_of": _status_as_of(treaty, warnings),
     }
+
+
+_STATUS_AS_AT_RE = re.compile(
+    r"\bstatus\s+as\s+at\s*:?\s*(?:(\d{1,2})[-./](\d{1,2})[-./](\d{4})"
+    r"|(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{4}))",
+    re.IGNORECASE,
+)
+
+
+def _status_as_of(treaty: etree._Element, warnings: list[str]) -> date | None:
+    """The "Status as at: dd-mm-yyyy" date UNTC prints, where the file carries one.
+
+    The 2018 files carry none: then None, never a date made up from the fetch.
+    """
+    head = treaty.find("Header")
+    match = _STATUS_AS_AT_RE.search(_clean(_raw(head))) if head is not None else None
+    if match is None:
+        return None
+    if match.group(1):
+        day, month, year = match.group(1, 2, 3)
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            warnings.append(f"status as at: impossible date {match.group(0)!r}")
+            return None
+    return _make_date(*match.group(4, 5, 6), warnings, "status as at")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -431,6 +431,15 @@ def test_truncated_file_is_rejected(cut: int) -> None:
         parse_mtdsg(data, "XVIII-15.en.xml")
 
 
+def test_status_as_at_is_captured_where_printed() -> None:
+    data = (FIXTURES / "XVIII-15.en.xml").read_bytes()
+    assert parse_mtdsg(data, "XVIII-15.en.xml").header.status_as_of is None  # 2018: none
+    data = data.replace(
+        b"<Numsect>", b"<StatusAsAt>Status as at : 26-11-2026 09:15:02 EDT</StatusAsAt><Numsect>", 1
+    )
+    assert parse_mtdsg(data, "XVIII-15.en.xml").header.status_as_of == date(2026, 11, 26)
+
+
 def test_source_name_is_fallback_for_number() -> None:
     data = (FIXTURES / "XVIII-14.en.xml").read_bytes().replace(b"<Numsect>14</Numsect>", b"")
     parsed = parse_mtdsg(data, "/tmp/XVIII-14.en.xml")

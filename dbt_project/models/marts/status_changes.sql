@@ -197,13 +197,20 @@ keyed as (
                 coalesce(all_changes.action, ''), all_changes.night
             )
         ) as change_id,
-        coalesce(cur_status.untc_name, all_changes.participant_id) as untc_name
+        -- a removed participant has no row tonight: the name the previous payload printed
+        coalesce(
+            cur_status.untc_name, prev_status.untc_name, all_changes.participant_id
+        ) as untc_name
     from all_changes
     inner join treaties on all_changes.mtdsg_no = treaties.mtdsg_no
     left join statuses as cur_status
         on
             all_changes.payload_sha256 = cur_status.payload_sha256
             and all_changes.participant_id = cur_status.participant_id
+    left join statuses as prev_status
+        on
+            all_changes.previous_payload_sha256 = prev_status.payload_sha256
+            and all_changes.participant_id = prev_status.participant_id
 ),
 
 final as (
