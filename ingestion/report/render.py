@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pandas as pd
+import plotly.colors
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -32,6 +33,14 @@ table#claims th:last-child{width:38%} table#claims td:last-child{font-size:.8rem
 MAP_CATEGORIES = (("no entry", "#eceff1"), ("signatory", "#9ecae1"), ("party", "#08519c"),
                   ("withdrawn", "#e6550d"))
 FOCUS_COLOR = "#c9302c"
+
+# plotly.js fetches its base-map topology from a CDN for every geo chart (even with every base
+# layer off) unless PlotlyGeoAssets already holds one by that name. The map's shapes come from
+# our shipped GeoJSON and no base layer is drawn, so an empty topology is registered instead.
+NO_BASEMAP = (
+    "<script>window.PlotlyGeoAssets={topojson:{world_110m:"
+    "{type:'Topology',objects:{},arcs:[]}}};</script>"
+)
 
 
 class _Figures:
@@ -123,7 +132,8 @@ def _map_figure(part: pd.DataFrame, world: dict) -> go.Figure:
                   "ticktext": [name for name, _ in MAP_CATEGORIES], "title": "status"},
     ))
     # Every base layer off: plotly.js would fetch its topojson from a CDN for any of them.
-    fig.update_geos(visible=False, projection_type="natural earth",
+    fig.update_geos(visible=False, resolution=110, scope="world",
+                    projection_type="natural earth",
                     lataxis_range=[-58, 85], lonaxis_range=[-180, 180])
     fig.update_layout(title="Participation by country (UNTC status)", height=380)
     return fig
@@ -133,10 +143,14 @@ def _peer_curves_figure(daily: pd.DataFrame, focus: str) -> go.Figure:
     """Counting instruments by days since opening, the focus treaty against its peers."""
     fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.08,
                         subplot_titles=("first two years", "whole history"))
-    for mtdsg_no, rows in sorted(daily.groupby("mtdsg_no"), key=lambda kv: kv[0] == focus):
+    # one colour per treaty, the same in both panels; red is kept for the focus treaty
+    palette = [c for c in plotly.colors.qualitative.D3 if c != "#D62728"]
+    treaties = sorted(daily.groupby("mtdsg_no"), key=lambda kv: kv[0] == focus)  # focus on top
+    for n, (mtdsg_no, rows) in enumerate(treaties):
         is_focus = mtdsg_no == focus
         label = f"{rows['name'].iloc[0]} ({mtdsg_no})"
-        style = {"width": 4, "color": FOCUS_COLOR} if is_focus else {"width": 1.5}
+        style = ({"width": 4, "color": FOCUS_COLOR} if is_focus
+                 else {"width": 1.5, "color": palette[n % len(palette)]})
         for col, part in ((1, rows[rows["days_since_opening"] <= 730]), (2, rows)):
             fig.add_scatter(
                 x=part["days_since_opening"], y=part["counting_instruments_to_date"],
@@ -217,12 +231,12 @@ def _treaty_section(t: pd.Series, data: ReportData, figs: _Figures) -> str:
     parts = [head, f"<dl class='figures'>{''.join(figures)}</dl>", note]
     if not pd.isna(t["eif_threshold"]) and not pd.isna(t["counting_instruments"]):
         parts.append(figs.html(_progress_figure(t), f"progress_{key}"))
-    daily = data.daily[data.daily["treaty_id"] == t["treaty_id"]]
-    if len(daily):
-        parts.append(figs.html(_timeline_figure(daily), f"timeline_{key}"))
     part = data.participation[data.participation["treaty_id"] == t["treaty_id"]]
     if len(part) and data.world:
         parts.append(figs.html(_map_figure(part, data.world), f"map_{key}"))
+    daily = data.daily[data.daily["treaty_id"] == t["treaty_id"]]
+    if len(daily):
+        parts.append(figs.html(_timeline_figure(daily), f"timeline_{key}"))
     if len(part):
         parts.append(figs.html(_region_figure(part), f"regions_{key}"))
     return "".join(parts) + "</section>"
@@ -285,26 +299,27 @@ def _banners(data: ReportData) -> str:
 
 def render_report(data: ReportData) -> str:
     """The whole page as one HTML string."""
-    figs = _Figures()
-    sections = [_treaty_section(t, data, figs) for _, t in data.treaties.iterrows()]
+    figs = _Figures()  # figures in page order: the first one carries plotly.js
     # curves only where a counting rule makes the numbers mean something: the watched peers
     peers = data.daily[data.daily["counting_instruments_to_date"].notna()]
     curves = (
         figs.html(_peer_curves_figure(peers, FOCUS_MTDSG_NO), "ratification_curves")
         if len(peers) else "<p class='note'>No treaty with a counting rule has dated rows.</p>"
     )
+    sections = [_treaty_section(t, data, figs) for _, t in data.treaties.iterrows()]
     mode = "replay of a recording" if data.is_replay else "live"
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>TreatyWatch report {_e(data.night)}</title><style>{CSS}</style></head><body>"
+        f"<title>TreatyWatch report {_e(data.night)}</title><style>{CSS}</style>{NO_BASEMAP}"
+        "</head><body>"
         f"<h1>TreatyWatch nightly report</h1>{_banners(data)}"
         f"<p class='note'>Published night {_e(data.night)} ({mode}) · "
         "source: UN Treaty Collection (MTDSG) · built from the published marts</p>"
-        + "".join(sections)
         + "<section><h2>Ratification curves: the Cybercrime Convention against its peers</h2>"
         + "<p class='note'>Instruments counting towards entry into force (each treaty's own "
         + "rule) by days since the treaty opened for signature; treaties with a counting rule "
         + f"only. The thick line is {FOCUS_MTDSG_NO}.</p>{curves}</section>"
+        + "".join(sections)
         + "<section><h2>Changes of the last nights</h2>"
         + _table(data.changes, "changes", "No change detected in the last nights.")
         + "</section><section><h2>What the news claims, against the record</h2>"
