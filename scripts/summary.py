@@ -36,6 +36,15 @@ def main() -> None:
             order by p.mtdsg_no
             """
         ).fetchall()
+        agree, compared = con.execute(
+            "select count(*) filter (reconciliation_status = 'match'), "
+            "count(*) filter (reconciliation_status in ('match', 'mismatch')) "
+            "from treaty_reconciliation"
+        ).fetchone()
+        disagreements = con.execute(
+            "select mtdsg_no, disagreement_reason, disagreement_evidence "
+            "from treaty_reconciliation where reconciliation_status = 'mismatch' order by 1"
+        ).fetchall()
     header = ("treaty", "name", "signed", "parties", "counting", "threshold", "remaining",
               "status")
     print(" | ".join(header))
@@ -44,6 +53,11 @@ def main() -> None:
         if printed:  # no participant rows: the counts UNTC prints in the header, flagged
             cells[2:4] = [f"{c} (printed)" for c in cells[2:4]]
         print(" | ".join(cells))
+    if compared:
+        print(f"UNTC's printed header counts vs the rows: {agree} of {compared} treaties agree "
+              f"({100 * agree / compared:.1f}%)")
+    for mtdsg_no, reason, evidence in disagreements:
+        print(f"  {mtdsg_no}: {reason or 'UNCLASSIFIED'} ({evidence})")
     print(f"Parquet copies: {settings.parquet_dir}/")
     report = settings.warehouse_dir / "report.html"
     if report.exists():
