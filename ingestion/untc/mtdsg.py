@@ -56,9 +56,13 @@ Notification of non-provisional application, Extension,
 Notification under article 21 (1), anything else           other
 =========================================================  ===========================
 
-When a column lists several unsuffixed items with different meanings (e.g. VI-7 "Definitive
-signature of the Protocol, Acceptance of the Protocol, ...") the first is used and a warning says
-so. A column with no unsuffixed item whose items are all signatures ("Signature ad referendum
+When a column lists several unsuffixed items with different meanings that are all consents to
+be bound (e.g. VI-7 "Definitive signature of the Protocol, Acceptance of the Protocol, ...") a
+bare date is ``consent_unspecified`` (UNTC does not say which kind); with other mixes the first
+item is used and a warning says so. A bare "Confirmation of signature" in a column that also
+lists definitive signature (XIV-7-a) is ``confirmation_of_definitive_signature``, a consent:
+the confirmed signature ad referendum is definitive. Which actions are consent is defined in
+``dbt_project/seeds/action_types.csv`` (see `ingestion.untc.models`). A column with no unsuffixed item whose items are all signatures ("Signature ad referendum
 (s)", XIV-7-a) reads bare dates as signature; otherwise a bare date there is "other" (warned).
 Header-declared exceptions to `SUFFIX_ACTIONS`: where the header item carrying a suffix is a
 mere signature ("Succession to signature(d)", "Signature ad referendum (s)"), or the column's
@@ -71,8 +75,10 @@ One extra action "withdrawal" (column 0) per withdrawal found:
 
 * an end note that speaks of withdrawal/denunciation (not of withdrawing reservations,
   objections or declarations) and carries a ``<table>`` with a participant column: one per
-  table row naming a participant of the table; ``action_date`` = notification date,
-  ``effective_date`` = date of effect (None if the table has no such column);
+  table row naming a participant of the table (by the same printed name, else by the same ISO
+  code through `ingestion.participants.resolve_participant`: "United Kingdom" in the note,
+  "United Kingdom of Great Britain and Northern Ireland" in the row); ``action_date`` =
+  notification date, ``effective_date`` = date of effect (None if the table has no such column);
 * otherwise, for a participant whose dates are bracketed: its footnoted note about the
   withdrawal (preferring a note naming it) gives ``action_date`` = the first date of the first
   sentence speaking of the withdrawal, and ``effective_date`` = the date after "effect ... on/from"
