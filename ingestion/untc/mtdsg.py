@@ -62,8 +62,9 @@ bare date is ``consent_unspecified`` (UNTC does not say which kind); with other 
 item is used and a warning says so. A bare "Confirmation of signature" in a column that also
 lists definitive signature (XIV-7-a) is ``confirmation_of_definitive_signature``, a consent:
 the confirmed signature ad referendum is definitive. Which actions are consent is defined in
-``dbt_project/seeds/action_types.csv`` (see `ingestion.untc.models`). A column with no unsuffixed item whose items are all signatures ("Signature ad referendum
-(s)", XIV-7-a) reads bare dates as signature; otherwise a bare date there is "other" (warned).
+``dbt_project/seeds/action_types.csv`` (see `ingestion.untc.models`). A column with no
+unsuffixed item whose items are all signatures ("Signature ad referendum (s)", XIV-7-a) reads
+bare dates as signature; otherwise a bare date there is "other" (warned).
 Header-declared exceptions to `SUFFIX_ACTIONS`: where the header item carrying a suffix is a
 mere signature ("Succession to signature(d)", "Signature ad referendum (s)"), or the column's
 bare meaning is signature and the suffix is ``d``, the suffix means that signature action
