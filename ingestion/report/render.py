@@ -253,10 +253,15 @@ def _table(frame: pd.DataFrame, table_id: str, empty: str) -> str:
     return f"<table id='{table_id}'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
+# the extractor's count qualifiers (ingestion/news/extract.py) as words before the number
+COUNT_QUALIFIERS = {"exact": "", "approximate": "about ", "at_least": "at least ",
+                    "at_most": "at most "}
+
+
 def _claim_text(c: pd.Series) -> str:
-    """One readable line: "Belarus (BLR) signed", "about 65 countries ratified (future)"."""
+    """One readable line: "Belarus (BLR): signature", "about 65 countries: ratification"."""
     if c["claim_kind"] == "count":
-        qualifier = f"{c['qualifier']} " if isinstance(c["qualifier"], str) else ""
+        qualifier = COUNT_QUALIFIERS.get(c["qualifier"], "") if c["qualifier"] else ""
         subject = f"{qualifier}{c['claim']} countries"
     else:
         subject = f"{c['country']} ({c['claim']})" if isinstance(c["country"], str) else c["claim"]

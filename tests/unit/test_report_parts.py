@@ -50,7 +50,7 @@ def test_claim_labels_are_readable() -> None:
     assert _claim_text(country) == "Belarus (BLR): signature"
     count = pd.Series({"claim_kind": "count", "claim": "65", "country": None,
                        "action": "ratification", "is_negated": True, "tense": "future",
-                       "qualifier": "about"})
+                       "qualifier": "approximate"})
     assert _claim_text(count) == "about 65 countries: not ratification (future)"
 
 
