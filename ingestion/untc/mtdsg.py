@@ -724,7 +724,13 @@ def _bracket_withdrawals(
     candidates = [
         notes[n] for n in row.footnotes if n in notes and _speaks_of_withdrawal(notes[n].text)
     ]
-    candidates.sort(key=lambda note: row.name.casefold() not in note.text.casefold())
+    # prefer a note naming the participant, as printed or by its English name ("United
+    # Kingdom" for "United Kingdom of Great Britain and Northern Ireland")
+    names = {row.name.casefold()}
+    english = resolve_participant(row.name).english_name
+    if english:
+        names.add(english.casefold())
+    candidates.sort(key=lambda note: not any(n in note.text.casefold() for n in names))
     if candidates:
         return _text_withdrawals(candidates[0], warnings)
     warnings.append(f"row {row.number} ({row.name}): bracketed dates but no note on a withdrawal")

@@ -463,3 +463,32 @@ def test_weird_dates_never_raise() -> None:
 @pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.en.xml")), ids=lambda p: p.name)
 def test_fixture_is_byte_copy_of_corpus_file(path: Path) -> None:
     assert path.read_bytes() == (CORPUS / path.name).read_bytes()
+
+
+def _minimal_file(row_name: str, notes: list[tuple[str, str]]) -> bytes:
+    """A small MTDSG file: one bracketed row footnoted to every note given."""
+    marks = ",".join(index for index, _ in notes)
+    note_xml = "".join(
+        f"<Note><index>{index}</index><text>{text}</text></Note>" for index, text in notes
+    )
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><Document><Treaty><Header>"
+        "<Chapter><Header>CHAPTER XXVII</Header></Chapter>"
+        "<ExternalData><Numsect>99</Numsect><Titlesect>Test</Titlesect></ExternalData></Header>"
+        "<Participants><Table><TGroup><Thead><Row><Entry>Participant</Entry>"
+        "<Entry>Ratification</Entry></Row></Thead><Tbody><Rows><Row>"
+        f"<Entry>{row_name}&lt;superscript&gt;{marks}&lt;/superscript&gt;</Entry>"
+        "<Entry>[1 Jan 2000 ]</Entry></Row></Rows></Tbody></TGroup></Table></Participants>"
+        f"<EndNotes>{note_xml}</EndNotes></Treaty></Document>"
+    ).encode()
+
+
+def test_withdrawal_prose_note_naming_the_participant_in_english_is_preferred() -> None:
+    row = "United Kingdom of Great Britain and Northern Ireland"
+    data = _minimal_file(row, [
+        ("1", "On 3 March 2001, the Government of France notified its withdrawal."),
+        ("2", "On 5 May 2005, the Government of the United Kingdom notified its withdrawal."),
+    ])
+    parsed = parse_mtdsg(data, "XXVII-99.en.xml")
+    (withdrawal,) = [a for a in parsed.actions if a.action == "withdrawal"]
+    assert withdrawal.action_date == date(2005, 5, 5)
