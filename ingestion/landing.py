@@ -22,6 +22,8 @@ from pathlib import Path
 import duckdb
 
 from ingestion.http import FetchResult
+from ingestion.replay import describe_replay
+from ingestion.settings import load_settings
 
 _EXTENSIONS = {"xml": "xml", "json": "json", "html": "html", "rss": "xml", "atom": "xml"}
 
@@ -52,21 +54,24 @@ def begin_load(con: duckdb.DuckDBPyConnection, source: str, logical_date: date) 
     """Open (or reopen, on a rerun) the load of ``source`` for ``logical_date``.
 
     A rerun clears the load's fetch log and parse errors; payloads and parsed rows stay, since
-    they are keyed by content.
+    they are keyed by content. ``replay_of`` records whether the load replays a recording
+    (offline) and of what, or is live (null).
     """
     load_id = load_id_for(source, logical_date)
     now = utcnow()
+    replay_of = describe_replay(load_settings())  # null: a live fetch
     con.execute("delete from raw.fetch_log where load_id = ?", [load_id])
     con.execute("delete from raw.parse_errors where load_id = ?", [load_id])
     con.execute(
         """
-        insert into raw.loads (load_id, source, logical_date, started_at, status)
-        values (?, ?, ?, ?, 'running')
+        insert into raw.loads (load_id, source, logical_date, started_at, status, replay_of)
+        values (?, ?, ?, ?, 'running', ?)
         on conflict (load_id) do update set
             status = 'running', finished_at = null, message = null, validation_json = null,
-            n_fetched = null, n_new_payloads = null, n_failed = null
+            n_fetched = null, n_new_payloads = null, n_failed = null,
+            replay_of = excluded.replay_of
         """,
-        [load_id, source, logical_date, now],
+        [load_id, source, logical_date, now, replay_of],
     )
     return load_id
 

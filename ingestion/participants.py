@@ -17,8 +17,10 @@ Republic of" both also read "Islamic Republic of Iran"; "Holy See (Vatican City 
 reads "Holy See". A variant that two different codes share is ambiguous and dropped.
 
 A resolved library match is typed "state" (UNTC tables list States); the seed sets other
-types. `english_name` is the ISO 3166 short name with "X, Y of" turned round ("Republic of
-Korea"), the first part of a historic name ("Czechoslovakia"), or the seed's name.
+types. `english_name` is one form for all: CLDR's English territory name via babel
+("Bolivia", "United Kingdom", "South Korea", "Türkiye"); where CLDR has none, the ISO 3166
+short name, the first part of a historic name ("Czechoslovakia"), or the seed's name
+("European Union"). UNTC's printed name stays in `untc_name`.
 """
 
 from __future__ import annotations
@@ -113,6 +115,16 @@ def _iso_short_name(country: object) -> str:
     return name[4:] if name.startswith("The ") else name
 
 
+def _cldr_english_name(alpha_2: str | None) -> str | None:
+    """CLDR's English name of a territory ("Bolivia", "United Kingdom", "South Korea")."""
+    return Locale("en").territories.get(alpha_2) if alpha_2 else None
+
+
+def _english_name(country: object) -> str:
+    """One form for every country: CLDR's English name, else the ISO short name."""
+    return _cldr_english_name(country.alpha_2) or _iso_short_name(country)  # type: ignore[attr-defined]
+
+
 def _unambiguous(pairs: Iterable[tuple[str, ParticipantRef]]) -> dict[str, ParticipantRef]:
     """Key -> ref, leaving out keys that point at two different codes."""
     index: dict[str, ParticipantRef] = {}
@@ -132,7 +144,7 @@ def _unambiguous(pairs: Iterable[tuple[str, ParticipantRef]]) -> dict[str, Parti
 def _pycountry_index() -> dict[str, ParticipantRef]:
     def pairs() -> Iterator[tuple[str, ParticipantRef]]:
         for c in pycountry.countries:
-            ref = ParticipantRef(c.alpha_3, c.alpha_2, _iso_short_name(c), "state", "pycountry")
+            ref = ParticipantRef(c.alpha_3, c.alpha_2, _english_name(c), "state", "pycountry")
             for attr in ("name", "official_name", "common_name"):
                 if getattr(c, attr, None):
                     yield getattr(c, attr), ref
@@ -178,9 +190,7 @@ def _babel_index() -> dict[str, ParticipantRef]:
             # CLDR also names regions and groupings ("EU", "UN", "001"): keep ISO countries only.
             country = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
             if country is not None:
-                ref = ParticipantRef(
-                    country.alpha_3, country.alpha_2, _iso_short_name(country), "state", "babel"
-                )
+                ref = ParticipantRef(country.alpha_3, country.alpha_2, name, "state", "babel")
                 yield name, ref
 
     return _unambiguous(pairs())
@@ -190,7 +200,7 @@ def _iso_codes(iso3: str) -> tuple[str | None, str | None]:
     """(alpha-2, short name) of an ISO 3166-1 or -3 alpha-3 code."""
     country = pycountry.countries.get(alpha_3=iso3)
     if country is not None:
-        return country.alpha_2, _iso_short_name(country)
+        return country.alpha_2, _english_name(country)
     historic = pycountry.historic_countries.get(alpha_3=iso3)
     if historic is not None:
         return historic.alpha_2, _historic_names(historic.name)[0]
@@ -210,7 +220,8 @@ def load_overrides(path: Path = OVERRIDES_PATH) -> dict[str, ParticipantRef]:
             iso2, iso_name = _iso_codes(iso3) if iso3 else (None, None)
             if iso3 and iso2 is None:
                 raise ValueError(f"{path}:{line_no}: {iso3} is not an ISO 3166 alpha-3 code")
-            english = (row.get("english_name") or "").strip() or iso_name or name
+            # a code's CLDR name wins over the seed's, so every country reads in one form
+            english = iso_name or (row.get("english_name") or "").strip() or name
             index[_key(name)] = ParticipantRef(iso3, iso2, english, kind, "override")
     return index
 

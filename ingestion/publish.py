@@ -119,11 +119,19 @@ def publish(settings: Settings, logical_date: date) -> PublishResult:
                     f"create table pub.main.{table} as select * from {MARTS_SCHEMA}.{table}"
                 )
                 _copy_comments(con, table, docs.get(table))
+            # >>> issue 9: live or replay -- the night's loads' raw.loads.replay_of
+            replays = [r[0] for r in con.execute(
+                "select distinct replay_of from raw.loads where logical_date = ? "
+                "and status = 'accepted' and replay_of is not null order by 1", [logical_date],
+            ).fetchall()]
+            # <<< issue 9
             con.execute(
                 f"create table pub.main.{META_TABLE} as select "
                 "cast(? as timestamp) as published_at, cast(? as date) as logical_date, "
-                "cast(? as varchar) as fingerprint, cast(? as varchar) as accepted_loads",
-                [utcnow(), logical_date, fingerprint, json.dumps(loads)],
+                "cast(? as varchar) as fingerprint, cast(? as varchar) as accepted_loads, "
+                "cast(? as boolean) as is_replay, cast(? as varchar) as replay_of",  # issue 9
+                [utcnow(), logical_date, fingerprint, json.dumps(loads),
+                 bool(replays), "; ".join(replays) or None],  # issue 9
             )
             parquet_dir = _write_parquet(con, settings, tables, fingerprint)
         finally:

@@ -185,6 +185,8 @@ RAW_DDL: tuple[str, ...] = (
         evidence varchar not null
     )
     """,
+    # Issue 9: a load replaying a recording says so (null = live fetch); set by begin_load.
+    "alter table raw.loads add column if not exists replay_of varchar",
 )
 
 

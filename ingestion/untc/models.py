@@ -6,11 +6,29 @@ writes them to the `raw` schema, and the `treatywatch parse-untc` command.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
-# Action vocabulary. A date's suffix letter decides the action, not the column header
-# (headers differ between treaties); a bare date takes the meaning of its column.
+# Action vocabulary, defined once: dbt_project/seeds/action_types.csv names every action the
+# parser may write and says which are a consent to be bound (counted as "party", UNTC's own
+# practice) and which a signature. The parser and the marts both read that file.
+ACTION_TYPES_PATH = (
+    Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "action_types.csv"
+)
+
+
+def _read_action_types(path: Path = ACTION_TYPES_PATH) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+_ACTION_TYPES = _read_action_types()
+
+# A date's suffix letter decides the action, not the column header (headers differ between
+# treaties); a bare date takes the meaning of its column. ("d" in a signature column is
+# succession to signature: see mtdsg._column.)
 SUFFIX_ACTIONS: dict[str, str] = {
     "a": "accession",
     "A": "acceptance",
@@ -24,31 +42,16 @@ SUFFIX_ACTIONS: dict[str, str] = {
     "C": "confirmation_of_signature",
 }
 
-ACTIONS: frozenset[str] = frozenset(
-    {
-        "signature",
-        "ratification",
-        "succession_to_signature",
-        "application",
-        "withdrawal",
-        "other",
-        *SUFFIX_ACTIONS.values(),
-    }
+ACTIONS: frozenset[str] = frozenset(row["action"] for row in _ACTION_TYPES)
+
+# Instruments by which a participant consents to be bound: UNTC counts them as "party".
+CONSENT_ACTIONS: frozenset[str] = frozenset(
+    row["action"] for row in _ACTION_TYPES if row["is_consent_to_be_bound"] == "true"
 )
 
-# Instruments by which a State consents to be bound (counted as "party" by UNTC).
-CONSENT_ACTIONS: frozenset[str] = frozenset(
-    {
-        "ratification",
-        "acceptance",
-        "approval",
-        "accession",
-        "succession",
-        "definitive_signature",
-        "formal_confirmation",
-        "participation",
-        "simplified_procedure",
-    }
+# Entries UNTC counts as signatories.
+SIGNATURE_ACTIONS: frozenset[str] = frozenset(
+    row["action"] for row in _ACTION_TYPES if row["is_signature"] == "true"
 )
 
 

@@ -29,7 +29,8 @@ letter if any ("XI-A-12"), ``Numsect``, and ``Subnumsect`` if any ("XVIII-12-a",
 The file name stem of `source` is the fallback when those are missing. ``eif_date`` is the date
 that opens ``EIF/Labeltext``; for texts such as "provisionally on D1 ... and definitively on D2"
 it is the definitive date, else the provisional one; None when no date is stated ("see article
-65"). The 2018 files carry no "status as at" element, so ``status_as_of`` is None.
+65"). ``status_as_of`` is the "Status as at: dd-mm-yyyy" date where the header prints one
+(the 2018 files do not: None).
 
 Participants table: what a date means
 -------------------------------------
@@ -55,10 +56,15 @@ Notification of non-provisional application, Extension,
 Notification under article 21 (1), anything else           other
 =========================================================  ===========================
 
-When a column lists several unsuffixed items with different meanings (e.g. VI-7 "Definitive
-signature of the Protocol, Acceptance of the Protocol, ...") the first is used and a warning says
-so. A column with no unsuffixed item whose items are all signatures ("Signature ad referendum
-(s)", XIV-7-a) reads bare dates as signature; otherwise a bare date there is "other" (warned).
+When a column lists several unsuffixed items with different meanings that are all consents to
+be bound (e.g. VI-7 "Definitive signature of the Protocol, Acceptance of the Protocol, ...") a
+bare date is ``consent_unspecified`` (UNTC does not say which kind); with other mixes the first
+item is used and a warning says so. A bare "Confirmation of signature" in a column that also
+lists definitive signature (XIV-7-a) is ``confirmation_of_definitive_signature``, a consent:
+the confirmed signature ad referendum is definitive. Which actions are consent is defined in
+``dbt_project/seeds/action_types.csv`` (see `ingestion.untc.models`). A column with no
+unsuffixed item whose items are all signatures ("Signature ad referendum (s)", XIV-7-a) reads
+bare dates as signature; otherwise a bare date there is "other" (warned).
 Header-declared exceptions to `SUFFIX_ACTIONS`: where the header item carrying a suffix is a
 mere signature ("Succession to signature(d)", "Signature ad referendum (s)"), or the column's
 bare meaning is signature and the suffix is ``d``, the suffix means that signature action
@@ -70,8 +76,10 @@ One extra action "withdrawal" (column 0) per withdrawal found:
 
 * an end note that speaks of withdrawal/denunciation (not of withdrawing reservations,
   objections or declarations) and carries a ``<table>`` with a participant column: one per
-  table row naming a participant of the table; ``action_date`` = notification date,
-  ``effective_date`` = date of effect (None if the table has no such column);
+  table row naming a participant of the table (by the same printed name, else by the same ISO
+  code through `ingestion.participants.resolve_participant`: "United Kingdom" in the note,
+  "United Kingdom of Great Britain and Northern Ireland" in the row); ``action_date`` =
+  notification date, ``effective_date`` = date of effect (None if the table has no such column);
 * otherwise, for a participant whose dates are bracketed: its footnoted note about the
   withdrawal (preferring a note naming it) gives ``action_date`` = the first date of the first
   sentence speaking of the withdrawal, and ``effective_date`` = the date after "effect ... on/from"
@@ -95,7 +103,9 @@ from typing import Any
 
 from lxml import etree
 
+from ingestion.participants import resolve_participant
 from ingestion.untc.models import (
+    CONSENT_ACTIONS,
     SUFFIX_ACTIONS,
     MtdsgParseError,
     ParsedTreaty,
@@ -403,8 +413,34 @@ def _parse_header(treaty: etree._Element, source: str, warnings: list[str]) -> d
         "registration_text": txt("Registration/Labeltext") or None,
         "printed_signatories": _int_or_none(txt("Status/Signatories"), "Signatories", warnings),
         "printed_parties": _int_or_none(txt("Status/Parties"), "Parties", warnings),
-        "status_as_of": None,  # no 2018 file carries a "status as at" element
+        "status_as_of": _status_as_of(treaty, warnings),
     }
+
+
+_STATUS_AS_AT_RE = re.compile(
+    r"\bstatus\s+as\s+at\s*:?\s*(?:(\d{1,2})[-./](\d{1,2})[-./](\d{4})"
+    r"|(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{4}))",
+    re.IGNORECASE,
+)
+
+
+def _status_as_of(treaty: etree._Element, warnings: list[str]) -> date | None:
+    """The "Status as at: dd-mm-yyyy" date UNTC prints, where the file carries one.
+
+    The 2018 files carry none: then None, never a date made up from the fetch.
+    """
+    head = treaty.find("Header")
+    match = _STATUS_AS_AT_RE.search(_clean(_raw(head))) if head is not None else None
+    if match is None:
+        return None
+    if match.group(1):
+        day, month, year = match.group(1, 2, 3)
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            warnings.append(f"status as at: impossible date {match.group(0)!r}")
+            return None
+    return _make_date(*match.group(4, 5, 6), warnings, "status as at")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -470,13 +506,23 @@ def _column(number: int, header: str, warnings: list[str]) -> _Column:
         else:
             bare.append((item, _item_action(item)))
     column = _Column(number, header, "other")
+    bare_actions = {action for _, action in bare}
+    listed = bare_actions | {action for _, action in suffixed}
     if bare:
         column.bare_action = bare[0][1]
-        if len({action for _, action in bare}) > 1:
+        if len(bare_actions) > 1 and bare_actions <= CONSENT_ACTIONS:
+            # VI-VIII: "Definitive signature of the Protocol, Acceptance of the Protocol,
+            # Succession ..." -- a consent to be bound, but UNTC does not say which kind.
+            column.bare_action = "consent_unspecified"
+        elif len(bare_actions) > 1:
             warnings.append(
                 f"column {number} ({header!r}) lists several unsuffixed items; "
                 f"bare dates read as {bare[0][1]} ({bare[0][0]!r})"
             )
+        if column.bare_action == "confirmation_of_signature" and "definitive_signature" in listed:
+            # XIV-7-a "Definitive signature(s), Confirmation of signature": confirming a
+            # signature ad referendum there makes it definitive; UNTC counts a party.
+            column.bare_action = "confirmation_of_definitive_signature"
         if column.bare_action == "other":
             column.bare_warning = f"column {number} ({header!r}) names no known action"
     elif suffixed and all(action == "signature" for _, action in suffixed):
@@ -703,11 +749,31 @@ def _bracket_withdrawals(
     candidates = [
         notes[n] for n in row.footnotes if n in notes and _speaks_of_withdrawal(notes[n].text)
     ]
-    candidates.sort(key=lambda note: row.name.casefold() not in note.text.casefold())
+    # prefer a note naming the participant, as printed or by its English name ("United
+    # Kingdom" for "United Kingdom of Great Britain and Northern Ireland")
+    names = {row.name.casefold()}
+    english = resolve_participant(row.name).english_name
+    if english:
+        names.add(english.casefold())
+    candidates.sort(key=lambda note: not any(n in note.text.casefold() for n in names))
     if candidates:
         return _text_withdrawals(candidates[0], warnings)
     warnings.append(f"row {row.number} ({row.name}): bracketed dates but no note on a withdrawal")
     return []
+
+
+def _table_key(name: str, by_table: dict[str, list[_Withdrawal]]) -> str:
+    """The withdrawal-table key naming this row's participant: the same printed name, else
+    the same participant under another name ("United Kingdom" in a note, "United Kingdom of
+    Great Britain and Northern Ireland" in the row), matched through participant resolution."""
+    key = _name_key(name)
+    if key in by_table or not by_table:
+        return key
+    code = resolve_participant(name).iso3
+    if code is None:
+        return key
+    same = [k for k in by_table if resolve_participant(k).iso3 == code]
+    return same[0] if len(same) == 1 else key
 
 
 def _parse_table(
@@ -742,7 +808,7 @@ def _parse_table(
             actions.append(action)
             if action.bracketed:
                 bracketed.append(_fold(raw))
-        key = _name_key(row.name)
+        key = _table_key(row.name, by_table)
         if key in by_table:
             used_keys.add(key)
             actions.extend(_withdrawal_action(row, mtdsg_no, w, "") for w in by_table[key])

@@ -99,6 +99,8 @@ def test_offline_night_through_airflow(dagbag, airflow_db, tw_env, snapshot_copy
     report = (settings.warehouse_dir / "report.html").read_text(encoding="utf-8")
     claims_table = report.split("<table id='claims'>")[1].split("</table>")[0]
     assert "contradicted" in claims_table and "BLR" in claims_table  # news vs the record
+    # an offline night replays the recorded snapshot, and the report says so
+    assert "id='replay-banner'" in report and "January 2018" in report
 
     # The same night again through Airflow: no new payload, the published file is untouched.
     digest = hashlib.sha256(settings.published_db.read_bytes()).hexdigest()

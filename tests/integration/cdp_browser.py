@@ -37,6 +37,7 @@ class PageVisit:
     text: str
     errors: list[str] = field(default_factory=list)
     screenshot: Path | None = None
+    probes: dict[str, object] = field(default_factory=dict)  # name -> value of a JS expression
 
 
 class _Session:
@@ -85,8 +86,13 @@ def _errors(events: list[dict]) -> list[str]:
     return found
 
 
-def visit(chromium: str, url: str, screenshot: Path | None = None) -> PageVisit:
-    """Load ``url``, wait for the load event and a moment for scripts, report what happened."""
+def visit(
+    chromium: str, url: str, screenshot: Path | None = None, probes: dict[str, str] | None = None
+) -> PageVisit:
+    """Load ``url``, wait for the load event and a moment for scripts, report what happened.
+
+    ``probes`` maps names to JavaScript expressions evaluated in the page after it drew (e.g.
+    how many map shapes plotly drew); their values come back in ``PageVisit.probes``."""
     profile = Path(tempfile.mkdtemp(prefix="tw-chromium-"))
     proc = subprocess.Popen(
         [chromium, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
@@ -113,12 +119,18 @@ def visit(chromium: str, url: str, screenshot: Path | None = None) -> PageVisit:
             time.sleep(1.0)  # let plotly draw (it renders after load)
             text = session.call("Runtime.evaluate", expression="document.body.innerText",
                                 returnByValue=True)["result"]["value"]
+            values = {
+                name: session.call("Runtime.evaluate", expression=expression,
+                                   returnByValue=True)["result"].get("value")
+                for name, expression in (probes or {}).items()
+            }
             shot = None
             if screenshot is not None:
                 data = session.call("Page.captureScreenshot", format="png")["data"]
                 screenshot.write_bytes(base64.b64decode(data))
                 shot = screenshot
-            return PageVisit(text=text, errors=_errors(session.events), screenshot=shot)
+            return PageVisit(text=text, errors=_errors(session.events), screenshot=shot,
+                             probes=values)
         finally:
             session.ws.close()
     finally:

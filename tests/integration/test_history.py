@@ -339,13 +339,30 @@ def test_report_in_headless_chromium(replay) -> None:
     artifacts = REPO / "tests" / "artifacts"
     artifacts.mkdir(exist_ok=True)
     shot = artifacts / "report.png"
-    seen = visit(chromium, report.as_uri(), shot)
-    assert seen.errors == []
+    probes = {
+        # shapes plotly drew on the Cybercrime Convention's world map (from the shipped GeoJSON)
+        "map_shapes": "document.querySelectorAll('#map_XVIII_16 .choroplethlocation').length",
+        # the peer curves: legend entries of the drawn traces
+        "curve_names": "Array.from(document.querySelectorAll('#ratification_curves .legendtext'))"
+        ".map(e => e.textContent)",
+    }
+    seen = visit(chromium, report.as_uri(), shot, probes)
+    assert seen.errors == []  # also: no failed fetch (a CDN topojson would be one)
     assert shot.stat().st_size > 10_000
     text = seen.text
     assert "UN Convention against Cybercrime (XVIII-16)" in text
-    section = text.split("(XVIII-16)")[1]
-    for figure in ("Signatories\n72", "Parties\n1", "1 / 40", "Remaining\n39"):
+    # the treaty's own section (the curves' legend, above it, names it too)
+    section = next(p for p in text.split("(XVIII-16)")[1:] if p.lstrip().startswith("Signat"))
+    # issue 9: the threshold is its own figure (a marker on the bar), not "1 / 40"
+    for figure in ("Signatories\n72", "Parties\n1", "Instruments counting\n1",
+                   "Threshold\n40\nnot reached", "Remaining\n39"):
         assert figure in section, figure
     assert "Australia" in text and "withdrawal" in text  # the changes of the last nights
-    assert "Ratification curves" in text
+    assert "Ratification curves: the Cybercrime Convention against its peers" in text
+    assert seen.probes["map_shapes"] > 150  # Natural Earth 110m: 177 countries
+    curves = " ".join(seen.probes["curve_names"])
+    for peer in ("XVIII-16", "XVIII-12-a", "XVIII-12-b", "XVIII-12-c", "XVIII-15"):
+        assert f"({peer})" in curves, peer
+    # XVIII-12 and XVIII-14 have no participant table in 2018: UNTC's printed counts, flagged
+    uncac = text.split("(XVIII-14)")[1].split("(XVIII-1")[0]
+    assert "Signatories\n140\nprinted by UNTC" in uncac and "Parties\n183" in uncac

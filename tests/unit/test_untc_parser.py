@@ -121,9 +121,10 @@ def test_corpus_totals() -> None:
         ("XVIII-15", "Afghanistan", 2, "signature", "", date(2005, 12, 29)),
         ("XVIII-15", "Afghanistan", 3, "ratification", "", date(2013, 3, 25)),
         ("III-2-1", "Albania", 2, "application", "", date(2007, 10, 4)),
-        # "Signature ad referendum (s)" prints its dates bare; "Confirmation of signature" too
+        # "Signature ad referendum (s)" prints its dates bare; "Confirmation of signature" too,
+        # in a definitive-signature column: the confirmed signature is definitive (consent)
         ("XIV-7-a", "Brazil", 2, "signature", "", date(1986, 5, 5)),
-        ("XIV-7-a", "Brazil", 3, "confirmation_of_signature", "", date(1990, 3, 9)),
+        ("XIV-7-a", "Brazil", 3, "confirmation_of_definitive_signature", "", date(1990, 3, 9)),
         ("XIV-7-a", "Afghanistan", 3, "definitive_signature", "s", date(1984, 8, 15)),
     ],
 )
@@ -334,14 +335,61 @@ def test_printed_counts_match_rows(mtdsg_no: str, signatories: int, parties: int
     assert _counts(parsed) == (signatories, parties)
 
 
-def test_printed_count_can_disagree_with_rows() -> None:
-    # XIV-7-a prints 33 parties; 5 of them confirmed a signature ad referendum, an action that
-    # is not in CONSENT_ACTIONS, so the rows give 28.
+def test_confirmed_signature_ad_referendum_counts_as_party() -> None:
+    # XIV-7-a prints 33 parties; 5 of them confirmed a signature ad referendum in the column
+    # "Definitive signature(s), Confirmation of signature". UNTC counts them as parties, and
+    # so do the rows now (the rows gave 28 while this was typed as a mere confirmation).
     parsed = fixture("XIV-7-a")
     assert parsed.header.printed_parties == 33
-    assert _counts(parsed)[1] == 28
-    confirmed = {a.row_number for a in parsed.actions if a.action == "confirmation_of_signature"}
+    assert _counts(parsed)[1] == 33
+    confirmed = {
+        a.row_number for a in parsed.actions if a.action == "confirmation_of_definitive_signature"
+    }
     assert len(confirmed) == 5
+    assert "confirmation_of_definitive_signature" in CONSENT_ACTIONS
+
+
+@needs_corpus
+def test_confirmation_in_its_own_column_is_not_consent() -> None:
+    # XIV-7: "Confirmation of signature ad referendum(C)" has its own column and ratification
+    # follows: confirming leaves a signature subject to ratification.
+    parsed = parse_mtdsg_file(CORPUS / "XIV-7.en.xml")
+    actions = {a.action for a in parsed.actions if a.suffix == "C"}
+    assert actions == {"confirmation_of_signature"}
+    assert "confirmation_of_signature" not in CONSENT_ACTIONS
+
+
+def test_application_counts_as_party() -> None:
+    # III-2-x: the only column is "Application"; UNTC counts appliers as parties.
+    parsed = fixture("III-2-1")
+    assert {a.action for a in parsed.actions if a.action != "withdrawal"} == {"application"}
+    assert _counts(parsed)[1] > 100
+
+
+@needs_corpus
+def test_mixed_consent_column_reads_unspecified_consent() -> None:
+    # VII-9 "Definitive signature of the Protocol, Acceptance of the Protocol, Succession ...":
+    # a bare date there is a consent to be bound of a kind UNTC does not state.
+    parsed = parse_mtdsg_file(CORPUS / "VII-9.en.xml")
+    column_2 = {a.action for a in parsed.actions if a.column_number == 2}
+    assert column_2 == {"consent_unspecified"}
+    assert not any("several unsuffixed" in w for w in parsed.warnings)
+
+
+def test_withdrawal_note_names_participant_differently() -> None:
+    # The end-note table says "Principality of Andorra", the row "Andorra": the same
+    # participant through name resolution, so the withdrawal keeps its dates.
+    data = (FIXTURES / "XXVII-7-a.en.xml").read_bytes()
+    row = b"<Entry>Canada&lt;superscript&gt;2&lt;/superscript&gt;</Entry>"
+    assert data.count(row) == 1 and data.count(b"<col>Canada</col>") == 1
+    data = data.replace(row, b"<Entry>Andorra&lt;superscript&gt;2&lt;/superscript&gt;</Entry>")
+    data = data.replace(b"<col>Canada</col>", b"<col>Principality of Andorra</col>")
+    parsed = parse_mtdsg(data, "XXVII-7-a.en.xml")
+    (withdrawal,) = [a for a in actions_of(parsed, "Andorra") if a.action == "withdrawal"]
+    assert (withdrawal.action_date, withdrawal.effective_date) == (
+        date(2011, 12, 15), date(2012, 12, 15),
+    )  # fmt: skip
+    assert not any("withdrawal note names" in w for w in parsed.warnings)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -383,6 +431,15 @@ def test_truncated_file_is_rejected(cut: int) -> None:
         parse_mtdsg(data, "XVIII-15.en.xml")
 
 
+def test_status_as_at_is_captured_where_printed() -> None:
+    data = (FIXTURES / "XVIII-15.en.xml").read_bytes()
+    assert parse_mtdsg(data, "XVIII-15.en.xml").header.status_as_of is None  # 2018: none
+    data = data.replace(
+        b"<Numsect>", b"<StatusAsAt>Status as at : 26-11-2026 09:15:02 EDT</StatusAsAt><Numsect>", 1
+    )
+    assert parse_mtdsg(data, "XVIII-15.en.xml").header.status_as_of == date(2026, 11, 26)
+
+
 def test_source_name_is_fallback_for_number() -> None:
     data = (FIXTURES / "XVIII-14.en.xml").read_bytes().replace(b"<Numsect>14</Numsect>", b"")
     parsed = parse_mtdsg(data, "/tmp/XVIII-14.en.xml")
@@ -406,3 +463,32 @@ def test_weird_dates_never_raise() -> None:
 @pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.en.xml")), ids=lambda p: p.name)
 def test_fixture_is_byte_copy_of_corpus_file(path: Path) -> None:
     assert path.read_bytes() == (CORPUS / path.name).read_bytes()
+
+
+def _minimal_file(row_name: str, notes: list[tuple[str, str]]) -> bytes:
+    """A small MTDSG file: one bracketed row footnoted to every note given."""
+    marks = ",".join(index for index, _ in notes)
+    note_xml = "".join(
+        f"<Note><index>{index}</index><text>{text}</text></Note>" for index, text in notes
+    )
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><Document><Treaty><Header>"
+        "<Chapter><Header>CHAPTER XXVII</Header></Chapter>"
+        "<ExternalData><Numsect>99</Numsect><Titlesect>Test</Titlesect></ExternalData></Header>"
+        "<Participants><Table><TGroup><Thead><Row><Entry>Participant</Entry>"
+        "<Entry>Ratification</Entry></Row></Thead><Tbody><Rows><Row>"
+        f"<Entry>{row_name}&lt;superscript&gt;{marks}&lt;/superscript&gt;</Entry>"
+        "<Entry>[1 Jan 2000 ]</Entry></Row></Rows></Tbody></TGroup></Table></Participants>"
+        f"<EndNotes>{note_xml}</EndNotes></Treaty></Document>"
+    ).encode()
+
+
+def test_withdrawal_prose_note_naming_the_participant_in_english_is_preferred() -> None:
+    row = "United Kingdom of Great Britain and Northern Ireland"
+    data = _minimal_file(row, [
+        ("1", "On 3 March 2001, the Government of France notified its withdrawal."),
+        ("2", "On 5 May 2005, the Government of the United Kingdom notified its withdrawal."),
+    ])
+    parsed = parse_mtdsg(data, "XXVII-99.en.xml")
+    (withdrawal,) = [a for a in parsed.actions if a.action == "withdrawal"]
+    assert withdrawal.action_date == date(2005, 5, 5)

@@ -15,6 +15,10 @@ spellings as (
     group by participant_id
 ),
 
+regions as (
+    select * from {{ ref('un_m49_regions') }}
+),
+
 final as (
     select
         names.participant_id,
@@ -23,9 +27,12 @@ final as (
         names.untc_name,
         spellings.untc_names,
         names.english_name,
-        names.participant_type
+        names.participant_type,
+        regions.m49_region,
+        regions.m49_sub_region
     from names
     inner join spellings on names.participant_id = spellings.participant_id
+    left join regions on names.iso3 = regions.iso3
     where names.is_preferred_name
 )
 

@@ -214,6 +214,7 @@ keyed as (
                 coalesce(cast(numbered.new_value as varchar), ''), numbered.occurrence
             )
         ) as change_id,
+        -- a removed participant has no row tonight: the name the previous payload printed
         coalesce(cur_status.untc_name, prev_status.untc_name, numbered.participant_id)
             as untc_name
     from numbered

@@ -3,7 +3,8 @@
 -- macros/eif_counting.sql: instruments of eif_counted_actions, not bracketed, of participants
 -- not withdrawn; the EU's does not count where eif_regional_org_counts is false. Each
 -- participant counts once, at the date of its first counting instrument.
--- A treaty whose file has no participants table has unknown counts (null, never zero).
+-- A treaty whose file has no participants table has unknown counts (null, never zero); its
+-- reported_* columns then carry the counts UNTC prints in the header, flagged 'printed_header'.
 with
 
 treaties as (
@@ -88,6 +89,8 @@ measured as (
         treaties.eif_threshold,
         treaties.eif_lag_days,
         treaties.eif_date as printed_eif_date,
+        treaties.printed_signatories,
+        treaties.printed_parties,
         case
             when treaties.participants_known then coalesce(participation_counts.signatories, 0)
         end as signatories,
@@ -167,7 +170,18 @@ final as (
                         ceil(instruments_remaining * 365.0 / instruments_last_365_days) as integer
                     )
                     + coalesce(eif_lag_days, 0)
-        end as projected_eif_date
+        end as projected_eif_date,
+        -- what to show: the rows' counts, else (no participants table, e.g. the 2018 files
+        -- of UNTOC and UNCAC) the counts UNTC prints in the header, flagged as printed
+        case when participants_known then signatories else printed_signatories end
+            as reported_signatories,
+        case when participants_known then parties else printed_parties end
+            as reported_parties,
+        case
+            when participants_known then 'rows'
+            when printed_signatories is not null or printed_parties is not null
+                then 'printed_header'
+        end as reported_counts_source
     from projected
 )
 

@@ -62,6 +62,7 @@ known_treaties as (
         treaties.mtdsg_no,
         treaties.eif_threshold,
         progress.as_of_date,
+        treaties.eif_counted_actions is not null as has_counting_rule,
         coalesce(
             treaties.opened_for_signature_on,
             (
@@ -125,9 +126,16 @@ measured as (
         cumulative.date_day,
         known_treaties.eif_threshold,
         cast(cumulative.new_signatures as bigint) as new_signatures,
-        cast(cumulative.new_counting_instruments as bigint) as new_counting_instruments,
         cast(cumulative.signatures_to_date as bigint) as signatures_to_date,
-        cast(cumulative.counting_instruments_to_date as bigint) as counting_instruments_to_date,
+        -- no counting rule: the instruments counting are unknown (null), never 0
+        case
+            when known_treaties.has_counting_rule
+                then cast(cumulative.new_counting_instruments as bigint)
+        end as new_counting_instruments,
+        case
+            when known_treaties.has_counting_rule
+                then cast(cumulative.counting_instruments_to_date as bigint)
+        end as counting_instruments_to_date,
         cumulative.date_day - known_treaties.opened_on as days_since_opening,
         case
             when known_treaties.eif_threshold is not null
@@ -137,9 +145,13 @@ measured as (
                     ) as bigint
                 )
         end as instruments_remaining,
-        coalesce(
-            cumulative.counting_instruments_to_date >= known_treaties.eif_threshold, false
-        ) as is_threshold_reached
+        case
+            when known_treaties.has_counting_rule
+                then coalesce(
+                    cumulative.counting_instruments_to_date >= known_treaties.eif_threshold,
+                    false
+                )
+        end as is_threshold_reached
     from cumulative
     inner join known_treaties on cumulative.treaty_id = known_treaties.treaty_id
     where cumulative.date_day <= known_treaties.as_of_date
