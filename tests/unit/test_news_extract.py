@@ -144,7 +144,7 @@ def test_seed_labels_score() -> None:
         "extraction_eval", REPO / "benchmarks" / "extraction_eval.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    scores = module.evaluate(REPO / "benchmarks" / "news_seeds")
+    scores = module.evaluate_seeds(REPO / "benchmarks" / "news_seeds")
     for kind in ("country_action", "count"):
         assert scores[kind]["precision"] >= 0.8, scores
         assert scores[kind]["recall"] >= 0.8, scores
