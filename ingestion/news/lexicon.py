@@ -25,10 +25,23 @@ def _t(regex: str, action: str, tense: str) -> Trigger:
     return Trigger(re.compile(rf"(?<!\w)(?:{regex})(?!\w)"), action, tense)
 
 
+def _tz(regex: str, action: str, tense: str) -> Trigger:
+    """Chinese: no spaces, so no word boundaries."""
+    return Trigger(re.compile(regex), action, tense)
+
+
+def _ta(regex: str, action: str, tense: str) -> Trigger:
+    """Arabic: a word may carry the prefixes و/ف (and), and pronoun suffixes."""
+    return Trigger(re.compile(rf"(?<!\w)(?:و|ف)?(?:{regex})\w*"), action, tense)
+
+
 _SIGN, _RAT, _ACC = "signature", "ratification", "accession"
 
 TRIGGERS: dict[str, tuple[Trigger, ...]] = {
     "fr": (
+        _t(r"(?:adopte|approuve|vote|promulgue|signe)\w* (?:\S+ ){0,4}(?:loi|projet de loi|"
+           r"decret) (?:\S+ ){0,2}ratification", _RAT, "past"),
+        _t(r"signataires?", _SIGN, "past"),
         _t(r"(?:a|ont) depose (?:son|leur|l')\s*instruments? de (?:ratification|"
            r"d'acceptation|d'approbation)", _RAT, "past"),
         _t(r"(?:a|ont) depose (?:son|leur|l')\s*instruments? d'adhesion", _ACC, "past"),
@@ -43,6 +56,10 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
         _t(r"adherer", _ACC, "infinitive"),
     ),
     "en": (
+        _t(r"(?:approved|adopted|passed|signed|enacted) (?:\S+ ){0,4}(?:law|bill|decree|act) "
+           r"(?:\S+ ){0,2}ratif\w*|(?:approved|adopted|passed|signed|enacted) (?:\S+ ){0,3}"
+           r"ratification (?:law|bill|decree|act)", _RAT, "past"),
+        _t(r"signator(?:y|ies)", _SIGN, "past"),
         _t(r"deposited (?:its|their|the) instruments? of (?:ratification|acceptance|approval)",
            _RAT, "past"),
         _t(r"deposited (?:its|their|the) instruments? of accession", _ACC, "past"),
@@ -54,6 +71,9 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
         _t(r"accede", _ACC, "infinitive"),
     ),
     "es": (
+        _t(r"(?:aprob|firm|promulg|vot|sancion)\w* (?:\S+ ){0,4}(?:ley|proyecto de ley|decreto) "
+           r"(?:\S+ ){0,2}ratific\w*", _RAT, "past"),
+        _t(r"firmantes?|signatarios?", _SIGN, "past"),
         _t(r"deposit(?:o|aron) (?:su|sus|el) instrumentos? de (?:ratificacion|aceptacion|"
            r"aprobacion)", _RAT, "past"),
         _t(r"deposit(?:o|aron) (?:su|sus|el) instrumentos? de adhesion", _ACC, "past"),
@@ -68,6 +88,9 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
         _t(r"adherirse|adherir", _ACC, "infinitive"),
     ),
     "pt": (
+        _t(r"(?:aprov|assin|promulg|sancion)\w* (?:\S+ ){0,4}(?:lei|projeto de lei|decreto) "
+           r"(?:\S+ ){0,2}ratifica\w*", _RAT, "past"),
+        _t(r"signatarios?", _SIGN, "past"),
         _t(r"assin(?:ou|aram|ado|ada|ados|adas|am)", _SIGN, "past"),
         _t(r"assin(?:ara|arao|aria|ariam)", _SIGN, "future"),
         _t(r"assinar", _SIGN, "infinitive"),
@@ -78,6 +101,9 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
         _t(r"aderir", _ACC, "infinitive"),
     ),
     "it": (
+        _t(r"(?:approvat|firmat|promulgat|votat)\w* (?:\S+ ){0,4}(?:legge|disegno di legge|"
+           r"decreto) (?:\S+ ){0,2}ratifica\w*", _RAT, "past"),
+        _t(r"firmatari[oa]?|paesi firmatari", _SIGN, "past"),
         _t(r"firm(?:ato|ata|ati|ate|o|arono|ano)", _SIGN, "past"),
         _t(r"firm(?:era|eranno|erebbe|erebbero)", _SIGN, "future"),
         _t(r"firmare", _SIGN, "infinitive"),
@@ -88,6 +114,9 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
         _t(r"aderire", _ACC, "infinitive"),
     ),
     "de": (
+        _t(r"(?:verabschiedet|beschlossen|gebilligt|unterzeichnet)\w* (?:\S+ ){0,4}"
+           r"ratifizierungs(?:gesetz|urkunde)\w*", _RAT, "past"),
+        _t(r"unterzeichner(?:staaten|landern|n)?", _SIGN, "past"),
         _t(r"unterzeichnet(?:e|en)?|unterschrieben|unterschrieb|unterzeichneten", _SIGN, "past"),
         _t(r"unterzeichnen|unterschreiben", _SIGN, "infinitive"),
         _t(r"ratifiziert(?:e|en)?", _RAT, "past"),
@@ -96,6 +125,10 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
         _t(r"beitreten", _ACC, "infinitive"),
     ),
     "ru": (
+        _t(r"(?:одобрил|принял|подписал|утвердил|ратифицировал)\w* (?:\S+ ){0,4}закон\w* "
+           r"(?:\S+ ){0,1}ратификаци\w*|(?:одобрил|принял|подписал|утвердил)\w* (?:\S+ ){0,3}"
+           r"ратификаци\w*", _RAT, "past"),
+        _t(r"подписант\w*|подписавши\w*", _SIGN, "past"),
         _t(r"подписал(?:а|и|о)?", _SIGN, "past"),
         _t(r"подпишет|подпишут", _SIGN, "future"),
         _t(r"подписать", _SIGN, "infinitive"),
@@ -113,18 +146,35 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
         _t(r"sẽ phê chuẩn", _RAT, "future"),
         _t(r"(?:đã )?gia nhập", _ACC, "past"),
     ),
+    "zh": (
+        _tz(r"(?:将|将会|将要|计划|准备|有望|打算|拟)(?:于\S{0,6})?签署", _SIGN, "future"),
+        _tz(r"(?:将|将会|将要|计划|准备|有望|打算|拟)批准", _RAT, "future"),
+        _tz(r"签署了?|签字|签约|签署国", _SIGN, "past"),
+        _tz(r"批准了?|核准", _RAT, "past"),
+        _tz(r"加入了?", _ACC, "past"),
+    ),
+    "ar": (
+        _ta(r"سيوقع|ستوقع|سوف توقع|سوف يوقع|تعتزم التوقيع|تنوي التوقيع|نيتها التوقيع", _SIGN,
+            "future"),
+        _ta(r"سيصادق|ستصادق|سوف تصادق|سوف يصادق", _RAT, "future"),
+        _ta(r"وقع|توقيع|الموقعه", _SIGN, "past"),
+        _ta(r"صادق|صدق|تصديق|المصادقه", _RAT, "past"),
+        _ta(r"انضم", _ACC, "past"),
+    ),
 }
 
 # Before an infinitive: these make it an accomplished act ("vient de signer", "did not sign").
 INFINITIVE_PAST = {
     "fr": r"(?:vien\w*|venai\w*) d[e']\s*$",
     "en": r"(?:did|does|do|yet to|refused to|declined to|failed to)(?: not)?\s*$",
-    "es": r"(?:acab\w+ de|se neg\w+ a|rechaz\w+)\s*$",
+    "es": r"(?:acab\w+ de|se neg\w+ a|rechaz\w+|\bal)\s*$",  # "al firmar": on signing
     "pt": r"(?:acab\w+ de|recus\w+ a)\s*$",
     "it": r"(?:rifiutat\w+ di)\s*$",
     "de": r"$^",
     "ru": r"(?:отказал\w*)\s*$",
     "vi": r"$^",
+    "zh": r"$^",
+    "ar": r"$^",
 }
 
 # Negation shortly before the trigger (same clause).
@@ -138,36 +188,43 @@ NEGATION = {
     "de": r"(?:\bnicht|\bnie|\bkein\w*)\b[\w\s]{0,30}$",
     "ru": r"(?:\bне|\bотказал\w*)\s+(?:\w+\s+)?$",
     "vi": r"(?:chưa|không|từ chối)\s+(?:\w+\s+)?$",
+    "zh": r"(?:未|没有|尚未|拒绝|不)\S{0,2}$",
+    "ar": r"(?:\bلم|\bلن|\bلا|رفض\w*)\s+(?:\w+\s+)?$",
 }
 
 # Count nouns: what a number counts. "signatories" implies the action itself.
 COUNT_NOUNS = {
     "fr": r"(?:pays|etats(?: membres)?|nations|gouvernements|signataires|ratifications|signatures)",
     "en": (r"(?:countries|states|member states|nations|governments|signatories|ratifications|"
-           r"signatures)"),
+           r"signatures|state|country|national)"),  # "50 state ratifications"
     "es": r"(?:paises|estados(?: miembros)?|naciones|gobiernos|signatarios|ratificaciones|firmas)",
     "pt": r"(?:paises|estados(?: membros)?|nacoes|governos|signatarios|ratificacoes|assinaturas)",
     "it": r"(?:paesi|stati(?: membri)?|nazioni|governi|firmatari|ratifiche|firme)",
-    "de": r"(?:lander|staaten|mitgliedstaaten|regierungen|unterzeichner|ratifikationen)",
+    "de": (r"(?:lander|staaten|mitgliedstaaten|regierungen|nationen|unterzeichner(?:staaten)?|"
+           r"ratifikationen)"),
     "ru": r"(?:стран\w*|государств\w*)",
     "vi": r"(?:quốc gia|nước)",
+    "zh": r"(?:个国家|個國家|国家|國家|个成员国|国|國)",
+    "ar": r"(?:دوله|دول|بلدا|بلدان|بلد)",
 }
 NOUN_ACTION = {
     "signataires": _SIGN, "signataire": _SIGN, "signatures": _SIGN, "signatories": _SIGN,
     "signatory": _SIGN, "signatarios": _SIGN, "firmas": _SIGN, "assinaturas": _SIGN,
     "firmatari": _SIGN, "firme": _SIGN, "unterzeichner": _SIGN,
     "ratifications": _RAT, "ratificaciones": _RAT, "ratificacoes": _RAT, "ratifiche": _RAT,
-    "ratifikationen": _RAT,
+    "ratifikationen": _RAT, "firmantes": _SIGN, "unterzeichnerstaaten": _SIGN,
 }
 
 QUALIFIERS = {
     "approximate": r"(?:pres de|presque|environ|quelque|a peu pres|pratiquement|nearly|almost|"
     r"about|around|some|roughly|approximately|close to|casi|cerca de|alrededor de|unos|unas|"
     r"aproximadamente|quase|cerca de|aproximadamente|circa|quasi|fast|etwa|rund|knapp|"
-    r"почти|около|примерно|gần|khoảng|gan|khoang)",
+    r"почти|около|примерно|gần|khoảng|gan|khoang|近|约|大约|将近|接近|ما يقرب من|نحو|حوالي|قرابه|"
+    r"زهاء)",
     "at_least": r"(?:plus de|au moins|pas moins de|more than|over|at least|no fewer than|"
     r"mas de|al menos|por lo menos|mais de|pelo menos|piu di|almeno|oltre|mehr als|"
-    r"mindestens|uber|более|больше|не менее|свыше|hơn|trên|ít nhất)",
+    r"mindestens|uber|более|больше|не менее|свыше|hơn|trên|ít nhất|逾|超过|超|多于|至少|"
+    r"اكثر من|ما يزيد عن|ما يزيد على)",
     "at_most": r"(?:moins de|fewer than|less than|under|menos de|meno di|weniger als|менее|"
     r"dưới)",
 }
@@ -177,15 +234,18 @@ THRESHOLD = (r"(?:en(?:trera|trer|tre)? en vigueur|enters? into force|entry into
              r"entrara en vigor|entrar en vigor|entrara em vigor|in vigore|in kraft|"
              r"вступ\w+ в силу|có hiệu lực|une fois que|des que|once|after the|requires?|"
              r"necessaires?|needed|needs?|necesita\w*|necessit\w*|requier\w*|requis|"
-             r"braucht|una vez que|tras la|depois de|nachdem|sobald)")
+             r"braucht|una vez que|tras la|depois de|nachdem|sobald|生效|后|بمجرد|حيز التنفيذ|"
+             r"يتطلب|بعد تصديق)")
 # Attendance: countries present, not countries acting.
 ATTENDANCE = (r"(?:particip\w*|assist\w*|attend\w*|present\w*|represent\w*|delegations?|"
               r"delegaciones|asistier\w*|accueill\w*|attir\w*|reuni\w*|gathered|"
-              r"confirm\w* (?:la|leur) participation|teilgenommen|присутств\w*|tham dự)")
+              r"confirm\w* (?:la|leur) participation|teilgenommen|присутств\w*|tham dự|出席|参加|"
+              r"与会|حضور|بحضور|وفود|مشارك\w*|شارك\w*)")
 # Hopes and plans turn a count or an act into a future one.
 HOPE = (r"(?:esper\w*|hope\w*|expect\w*|devrai\w*|devr\w*|pourrai\w*|prevu\w*|prevoi\w*|"
         r"attend(?:u|ons)\w*|objectif|target|goal|aim\w*|souhait\w*|wish\w*|plan\w*|"
-        r"prevé\w*|previst\w*|erwart\w*|hoff\w*|ожида\w*|надея\w*|kỳ vọng|hy vọng)")
+        r"prevé\w*|previst\w*|erwart\w*|hoff\w*|ожида\w*|надея\w*|kỳ vọng|hy vọng|希望|预计|"
+        r"期待|有望|يتوقع|المتوقع|نامل|تامل)")
 
 # Words that mean the sentence is about some other agreement.
 OTHER_AGREEMENT = (r"(?:accords?|agreements?|memorandums?|protocole d'accord|contrats?|"
@@ -194,20 +254,32 @@ OTHER_AGREEMENT = (r"(?:accords?|agreements?|memorandums?|protocole d'accord|con
 TREATY_WORDS = (r"(?:conventions?|traites?|treat(?:y|ies)|convenios?|convencion(?:es)?|"
                 r"tratados?|convenzione|ubereinkommen|konvention|конвенци\w*|công ước|"
                 r"instruments?|texte|documents?|accord de hanoi)")
-CLAUSE_SPLIT = re.compile(
-    r";|:|\s-\s|,?\s(?:mais|tandis que|alors que|but|while|whereas|pero|mientras|mas|"
-    r"enquanto|ma|mentre|aber|während|но|а|nhưng)\s|,\s(?:dont|including|among them|"
-    r"de los cuales|entre ellos|dos quais|tra cui|darunter|в том числе|trong đó)\s"
+_CLAUSE_SPLIT = (
+    r";|:|\s-\s|,?\s(?:mais|tandis que|alors que|but|while|whereas|pero|mientras|"
+    r"enquanto|mentre|aber|während|но|nhưng|{extra})\s|,\s(?:dont|including|among them|"
+    r"de los cuales|entre ellos|dos quais|tra cui|darunter|в том числе|trong đó)\s|"
+    r"[；：，、]|،"
 )
+# "mas" is Portuguese "but" and Spanish "más" (more) once folded; "ma", "а" likewise.
+_OWN_CONJUNCTIONS = {"pt": "mas", "it": "ma", "ru": "а"}
+CLAUSE_SPLIT = {lang: re.compile(_CLAUSE_SPLIT.format(extra=_OWN_CONJUNCTIONS.get(lang, "$^")))
+                for lang in ("ar", "zh", "en", "fr", "ru", "es", "vi", "pt", "de", "it")}
+# Separators after which a bare list still belongs to the previous clause's verb:
+# "signed it with five EU members: Austria, Italy", "ratified it - Fiji, Nepal and Peru".
+LIST_SEPARATOR = re.compile(
+    r"^(?:;|:|\s-\s|,\s(?:including|among them|dont|de los cuales|entre ellos|dos quais|"
+    r"tra cui|darunter|в том числе|trong đó)\s|[：、，])$")
 LOCATION_BEFORE = {
     "fr": r"(?:\ba|\bau|\baux|\ben|\bdans|\bvers|\bavec|\bpour)\s+(?:la |le |les |l')?$",
-    "en": r"(?:\bin|\bat|\bto|\bwith|\bfor|\bagainst)\s+(?:the )?$",
+    "en": r"(?:(?:\bin|\bat|\bto|\bwith|\bfor|\bagainst)\s+(?:the )?|\bin \w+,\s*)$",
     "es": r"(?:\ben|\ba|\bcon|\bpara|\bhacia)\s+(?:la |el |los )?$",
     "pt": r"(?:\bem|\bno|\bna|\ba|\bcom|\bpara)\s+$",
     "it": r"(?:\bin|\ba|\bcon|\bper)\s+$",
     "de": r"(?:\bin|\bim|\bmit|\bnach|\bfur)\s+$",
     "ru": r"(?:\bв|\bво|\bс|\bдля)\s+$",
     "vi": r"(?:\btại|\bở|\bvới)\s+$",
+    "zh": r"(?:在|于|赴|到)\s*$",
+    "ar": r"(?:\bفي|\bالى|\bمن)\s+$",
 }
 
 # A derived adjective ("biélorusse", "Russian") names an actor only beside a role noun:
