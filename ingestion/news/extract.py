@@ -130,13 +130,14 @@ def _nearest(hits: list[_Hit], pos: int, end: int) -> _Hit | None:
     return before[-1] if before else None
 
 
-def _country_claims(folded: str, lo: int, hi: int, lang: str, hits: list[_Hit]):
+def _country_claims(folded: str, lo: int, hi: int, lang: str, hits: list[_Hit],
+                    original: str | None):
     if re.search(rf"\b{lx.OTHER_AGREEMENT}\b", folded[lo:hi]) and not re.search(
         lx.TREATY_WORDS, folded[lo:hi]
     ):
         return
     location = lx.LOCATION_BEFORE.get(lang, "$^")
-    for mention in find_countries(folded[lo:hi], lang):
+    for mention in find_countries(folded[lo:hi], lang, original[lo:hi] if original else None):
         start, end = lo + mention.start, lo + mention.end
         if not mention.is_adjective and re.search(location, folded[lo:start]):
             continue  # "à Hanoï, au Vietnam": a place, not an actor
@@ -157,12 +158,13 @@ def _beside_role(folded: str, start: int, end: int, lang: str) -> bool:
                 or re.match(rf"^\s*(?:\S+\s+)?{role}\b", near_after))
 
 
-def _elliptic_claims(folded: str, lo: int, hi: int, lang: str, previous: _Hit | None):
+def _elliptic_claims(folded: str, lo: int, hi: int, lang: str, previous: _Hit | None,
+                     original: str | None):
     """"..., but Canada did not": the previous clause's act, negated, for this clause's country."""
     pattern = lx.ELLIPTIC_NEGATION.get(lang)
     if previous is None or pattern is None or not re.search(pattern, folded[lo:hi]):
         return
-    for mention in find_countries(folded[lo:hi], lang):
+    for mention in find_countries(folded[lo:hi], lang, original[lo:hi] if original else None):
         if not mention.is_adjective:
             yield mention.iso3, _Hit(lo, hi, previous.action, previous.tense, True)
 
@@ -214,9 +216,9 @@ def _count_claims(folded: str, lo: int, hi: int, lang: str, hits: list[_Hit]):
         yield value, qualifier, action, tense, negated
 
 
-def _list_claims(folded: str, lo: int, hi: int, lang: str, hit: _Hit):
+def _list_claims(folded: str, lo: int, hi: int, lang: str, hit: _Hit, original: str | None):
     """A bare list after ":" or "including" belongs to the previous clause's verb."""
-    for mention in find_countries(folded[lo:hi], lang):
+    for mention in find_countries(folded[lo:hi], lang, original[lo:hi] if original else None):
         if not mention.is_adjective:
             yield mention.iso3, hit
 
@@ -224,6 +226,8 @@ def _list_claims(folded: str, lo: int, hi: int, lang: str, hit: _Hit):
 def _sentence_claims(sentence: str, folded: str, lang: str, treaty: str | None,
                      when: str | None) -> list[Claim]:
     found: list[Claim] = []
+    # abbreviations ("US", "UK") are matched on the original casing, position for position
+    original = sentence if len(sentence) == len(folded) else None
 
     def country(iso3: str, hit: _Hit, negated: bool | None = None) -> None:
         found.append(Claim("country_action", treaty, iso3, hit.action, None, None,
@@ -235,10 +239,10 @@ def _sentence_claims(sentence: str, folded: str, lang: str, treaty: str | None,
         hits = _triggers(folded, lo, hi, lang)
         if not hits:
             if last_hit is not None and lx.LIST_SEPARATOR.match(separator):
-                for iso3, hit in _list_claims(folded, lo, hi, lang, last_hit):
+                for iso3, hit in _list_claims(folded, lo, hi, lang, last_hit, original):
                     country(iso3, hit)
             else:
-                for iso3, hit in _elliptic_claims(folded, lo, hi, lang, last_hit):
+                for iso3, hit in _elliptic_claims(folded, lo, hi, lang, last_hit, original):
                     country(iso3, hit, negated=True)
             # count nouns that imply the act ("dont 65 signataires") need no verb
             for value, qualifier, action, tense, negated in _count_claims(
@@ -248,7 +252,7 @@ def _sentence_claims(sentence: str, folded: str, lang: str, treaty: str | None,
                                    tense, when, sentence))
             continue
         last_hit = hits[-1]
-        for iso3, hit in _country_claims(folded, lo, hi, lang, hits):
+        for iso3, hit in _country_claims(folded, lo, hi, lang, hits, original):
             country(iso3, hit)
         for value, qualifier, action, tense, negated in _count_claims(folded, lo, hi, lang, hits):
             found.append(Claim("count", treaty, None, action, value, qualifier, negated, tense,

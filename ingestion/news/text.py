@@ -47,7 +47,8 @@ def detect_language(text: str) -> str | None:
 
 
 # A full stop ends a sentence unless it follows an initial or a short title ("M.", "F. N.").
-_ABBREV = re.compile(r"(?:\b[A-ZÀ-Ý]|\bM|\bMM|\bDr|\bMr|\bMrs|\bMs|\bSt|\bNo|\bvs|\bp)\.$")
+_ABBREV = re.compile(r"(?:\b[A-ZÀ-Ý]|\bM|\bMM|\bDr|\bMr|\bMrs|\bMs|\bSt|\bNo|\bvs|\bp|"
+                     r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))\.$")
 _BOUNDARY = re.compile(
     r"(?<=[.!?…؟])[\"»”)]?\s+(?=[«\"“(]?[A-ZÀ-ÝА-ЯĐ0-9\u0600-\u06ff\u4e00-\u9fff])"
     r"|(?<=[。！？])[」”]?\s*"  # Chinese full stops need no space after them
