@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from babel.dates import get_month_names
+from babel.dates import get_day_names, get_month_names
 
 from ingestion.news.text import LANGUAGES, fold
 
@@ -77,6 +77,18 @@ def _patterns(lang: str) -> list[re.Pattern[str]]:
     return found
 
 
+@cache
+def _weekday_day(lang: str) -> re.Pattern[str] | None:
+    """Brazilian style "neste sábado (25)": a weekday, then the day of the month in brackets."""
+    names = {fold(n, lang) for width in ("wide", "abbreviated")
+             for n in get_day_names(width, locale=lang).values()}
+    names = {n.rstrip(".") for n in names if len(n) >= 3}
+    if not names:
+        return None
+    days = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{days})(?:-feira)?\s*\((?P<day>\d{{1,2}})\)")
+
+
 def _resolve(day: int, month: int, year: int | None, reference: date | None,
              fallback_year: int | None) -> tuple[date, bool] | None:
     try:
@@ -133,4 +145,17 @@ def find_dates_at(folded: str, lang: str | None, reference: date | None,
                     found[(match.start(), value)] = FoundDate(match.start(), match.end(),
                                                               value, explicit)
             taken.append((match.start(), match.end()))
+    weekday = _weekday_day(code)
+    if weekday is not None and reference is not None:
+        for match in weekday.finditer(folded):
+            day = int(match.group("day"))
+            # the most recent such day of the month on or before publication
+            month_start = reference.replace(day=1)
+            previous = (month_start - timedelta(days=1)).replace(day=1)
+            base = month_start if day <= reference.day else previous
+            try:
+                value = base.replace(day=day)
+            except ValueError:
+                continue
+            found[(match.start(), value)] = FoundDate(match.start(), match.end(), value, False)
     return [found[k] for k in sorted(found)]

@@ -185,8 +185,10 @@ def _count_claims(folded: str, lo: int, hi: int, lang: str, hits: list[_Hit]):
         head = folded[lo:start]
         if re.search(lx.THRESHOLD, head):
             continue  # "une fois que 40 pays auront ratifié": a rule, not a count
-        if re.search(lx.ATTENDANCE, head[-25:]):
-            continue  # "with delegations of 119 countries": presence, not an act
+        if re.search(lx.ATTENDANCE, head[-40:]) or re.search(lx.INCREMENT_BEFORE, head[-20:]):
+            continue  # "delegations of 119 countries", "an additional two States"
+        if re.match(rf"^.{{0,25}}?{lx.THRESHOLD}", folded[noun_end:hi]):
+            continue  # "the 60 ratifications needed": a rule
         implied = next((lx.NOUN_ACTION[w] for w in reversed(noun.group().split())
                         if w in lx.NOUN_ACTION), None)
         after = [h for h in hits if h.start >= noun_end]
@@ -257,7 +259,21 @@ def _sentence_claims(sentence: str, folded: str, lang: str, treaty: str | None,
         for value, qualifier, action, tense, negated in _count_claims(folded, lo, hi, lang, hits):
             found.append(Claim("count", treaty, None, action, value, qualifier, negated, tense,
                                when, sentence))
+    for value, action in _number_of_claims(folded, lang):
+        found.append(Claim("count", treaty, None, action, value, "exact", False, "past", when,
+                           sentence))
     return found
+
+
+def _number_of_claims(folded: str, lang: str):
+    """"the number of ratifications ... to 28": a total stated the other way round."""
+    pattern = lx.NUMBER_OF.get(lang)
+    if pattern is None:
+        return
+    for m in re.finditer(pattern, folded):
+        value = int(m.group("number"))
+        if 2 <= value <= MAX_COUNT:
+            yield value, lx.NUMBER_OF_ACTION.get(m.group("noun"), "signature")
 
 
 def extract(

@@ -141,7 +141,8 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
     "vi": (
         _t(r"đã ký(?: kết)?|đã ký vào", _SIGN, "past"),
         _t(r"sẽ ký(?: kết)?", _SIGN, "future"),
-        _t(r"(?<!lễ )ký(?: kết| vào)?", _SIGN, "past"),  # "lễ ký" is the signing ceremony
+        # "lễ ký" is the signing ceremony, "mở ký" the opening for signature
+        _t(r"(?<!lễ )(?<!mở )ký(?: kết| vào)?", _SIGN, "past"),
         _t(r"(?:đã )?phê chuẩn", _RAT, "past"),
         _t(r"sẽ phê chuẩn", _RAT, "future"),
         _t(r"(?:đã )?gia nhập", _ACC, "past"),
@@ -229,11 +230,30 @@ QUALIFIERS = {
     r"dưới)",
 }
 
+# Before a number: it counts an increment or a part, not a total ("an additional two States").
+INCREMENT_BEFORE = (r"(?:additional|another|further|new|more|autres|supplementaires|nouveaux|"
+                    r"adicionales|otros|nuevos|mais|outros|altri|ulteriori|weitere|"
+                    r"дополнительн\w*|ещё|еще|thêm)\s+$")
+# "the number of ratifications ... to 28", "the total number of States Parties ... reached 76"
+NUMBER_OF = {
+    "en": (r"(?:number|total) of (?:\w+\s+){0,2}(?P<noun>ratifications|signatures|signatories|"
+           r"parties|states parties|states that are now parties)\b.{0,60}?\b(?:to|reached|"
+           r"stands at|is now|at)\s+(?P<number>\d{1,3})\b"),
+    "fr": (r"nombre (?:total )?(?:de |d')(?P<noun>ratifications|signatures|signataires|"
+           r"etats parties)\b.{0,60}?\b(?:a|atteint)\s+(?P<number>\d{1,3})\b"),
+    "es": (r"numero (?:total )?de (?P<noun>ratificaciones|firmas|firmantes|signatarios|"
+           r"estados partes)\b.{0,60}?\b(?:a|asciende a|alcanza|llega a)\s+"
+           r"(?P<number>\d{1,3})\b"),
+}
+NUMBER_OF_ACTION = {"ratifications": _RAT, "parties": _RAT, "states parties": _RAT,
+                    "states that are now parties": _RAT, "etats parties": _RAT,
+                    "estados partes": _RAT, "ratificaciones": _RAT}
+
 # A threshold of entry into force, not a count of what happened.
 THRESHOLD = (r"(?:en(?:trera|trer|tre)? en vigueur|enters? into force|entry into force|"
              r"entrara en vigor|entrar en vigor|entrara em vigor|in vigore|in kraft|"
              r"вступ\w+ в силу|có hiệu lực|une fois que|des que|once|after the|requires?|"
-             r"necessaires?|needed|needs?|necesita\w*|necessit\w*|requier\w*|requis|"
+             r"necessaires?|necessary|required|needed|needs?|necesita\w*|necessit\w*|requier\w*|requis|"
              r"braucht|una vez que|tras la|depois de|nachdem|sobald|生效|后|بمجرد|حيز التنفيذ|"
              r"يتطلب|بعد تصديق)")
 # Attendance: countries present, not countries acting.
@@ -279,7 +299,7 @@ LOCATION_BEFORE = {
     "ru": r"(?:\bв|\bво|\bс|\bдля)\s+$",
     "vi": r"(?:\btại|\bở|\bvới)\s+$",
     "zh": r"(?:在|于|赴|到)\s*$",
-    "ar": r"(?:\bفي|\bالى|\bمن)\s+$",
+    "ar": r"(?:\bفي|\bالى|\bمن|عاصمه)\s+$",  # "في هانوي عاصمة فيتنام": a place
 }
 
 # A derived adjective ("biélorusse", "Russian") names an actor only beside a role noun:
@@ -297,7 +317,7 @@ ROLE_NOUNS = {
 # "a country to sign" after "the first": the act is done unless the clause says it is ahead.
 ORDINAL_INFINITIVE = {
     "fr": r"(?:pays|etats?|nations?)\s+a\s*$",
-    "en": r"(?:country|state|nation|countries|states)\s+to\s*$",
+    "en": r"(?:country|state|nation|countries|states|first|among the first)\s+to\s*$",
     "es": r"(?:pais(?:es)?|estados?|nacion(?:es)?)\s+en\s*$",
     "pt": r"(?:pais(?:es)?|estados?)\s+a\s*$",
     "it": r"(?:paes[ei]|stat[oi])\s+a\s*$",
