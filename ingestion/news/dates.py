@@ -24,6 +24,7 @@ from ingestion.news.text import LANGUAGES, fold
 
 # A yearless date later than this after publication is last year's ("25 October" in January).
 _FUTURE_SLACK = timedelta(days=31)
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
 
@@ -108,7 +109,7 @@ def _resolve(day: int, month: int, year: int | None, reference: date | None,
 
 def latest_year(text: str) -> int | None:
     """The latest 20xx year an article prints (for dates it gives without a year)."""
-    years = [int(y) for y in _YEAR.findall(fold(text))]
+    years = [int(y) for y in _YEAR.findall(text.translate(_DIGITS))]
     return max(years) if years else None
 
 

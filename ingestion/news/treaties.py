@@ -67,13 +67,14 @@ def treaty_aliases(watchlist_path: Path) -> TreatyNames:
 
 def _alternation(words: tuple[str, ...]) -> str:
     """Folded words as one regex; words of cased scripts must start at a word boundary."""
-    parts = []
+    bounded, unbounded = [], []
     for word in sorted({fold(w) for w in words}, key=len, reverse=True):
         escaped = re.escape(word).replace(r"\ ", r"\s+")
         # Chinese has no spaces and Arabic glues و/ال/ل to words: no boundary for them
-        parts.append(escaped if re.match(r"[\u0600-\u06ff\u4e00-\u9fff]", word)
-                     else rf"(?<!\w){escaped}")
-    return "|".join(parts)
+        (unbounded if re.match(r"[\u0600-\u06ff\u4e00-\u9fff]", word) else bounded).append(
+            escaped)
+    parts = [rf"(?<!\w)(?:{'|'.join(bounded)})"] if bounded else []
+    return "|".join(parts + unbounded)
 
 
 @cache
