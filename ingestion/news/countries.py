@@ -27,6 +27,14 @@ _ABBREVIATION = re.compile(r"(?<![\w.])(?:" + "|".join(
 # "发展中国家" (developing countries) holds "中国" (China).
 _NOT_A_NAME = {"zh": re.compile(r"发展中国家|中国家")}
 _UNBOUNDED = {"zh"}  # no spaces between words
+# Names in current use that CLDR does not list (folded), per language.
+_VARIANTS = {
+    "ru": {"белоруссия": "BLR", "молдавия": "MDA", "киргизия": "KGZ"},
+    "en": {"ivory coast": "CIV", "burma": "MMR", "turkey": "TUR", "czech republic": "CZE",
+           "swaziland": "SWZ", "cape verde": "CPV", "east timor": "TLS"},
+    "es": {"birmania": "MMR", "turquia": "TUR"},
+    "fr": {"birmanie": "MMR", "turquie": "TUR"},
+}
 
 # Russian names inflect ("России", "Беларуси"): match their stem followed by any ending.
 _INFLECTED = {"ru"}
@@ -69,7 +77,7 @@ def gazetteer(lang: str) -> dict[str, tuple[str, bool]]:
                       territories.get(country.alpha_2)}
         for raw in filter(None, candidates):
             base = fold(re.sub(r"\s*\(.*?\)", "", raw), lang).strip()
-            if len(base) < 3:
+            if len(base) < (2 if lang in _UNBOUNDED else 3):  # "中国" has two characters
                 continue
             variants = {base, base.replace("-", " ")}
             if ", " in base:  # "congo, the democratic republic of the" -> reordered
@@ -86,6 +94,8 @@ def gazetteer(lang: str) -> dict[str, tuple[str, bool]]:
                 names.setdefault(v, (country.alpha_3, False))
             for adj in _adjectives(base, lang):
                 names.setdefault(adj, (country.alpha_3, True))
+    for name, iso3 in _VARIANTS.get(lang, {}).items():
+        names.setdefault(name, (iso3, False))
     return names
 
 

@@ -291,7 +291,8 @@ LIST_SEPARATOR = re.compile(
     r"tra cui|darunter|в том числе|trong đó)\s|[：、，])$")
 LOCATION_BEFORE = {
     "fr": r"(?:\ba|\bau|\baux|\ben|\bdans|\bvers|\bavec|\bpour)\s+(?:la |le |les |l')?$",
-    "en": r"(?:(?:\bin|\bat|\bto|\bwith|\bfor|\bagainst)\s+(?:the )?|\bin \w+,\s*)$",
+    "en": (r"(?:(?:\bin|\bat|\bto|(?<!along )(?<!together )\bwith|\bfor|\bagainst)\s+(?:the )?"
+           r"|\bin \w+,\s*)$"),
     "es": r"(?:\ben|\ba|\bcon|\bpara|\bhacia)\s+(?:la |el |los )?$",
     "pt": r"(?:\bem|\bno|\bna|\ba|\bcom|\bpara)\s+$",
     "it": r"(?:\bin|\ba|\bcon|\bper)\s+$",
