@@ -144,6 +144,10 @@ def _country_claims(folded: str, lo: int, hi: int, lang: str, hits: list[_Hit],
         if mention.is_adjective and not _beside_role(folded, start, end, lang):
             continue  # "les médias russes": an adjective alone names no actor
         hit = _nearest(hits, start, end)
+        if hit is not None and hit.start >= end and re.search(
+            lx.SPOKE_OF_OTHERS, folded[end:hit.start]
+        ):
+            continue  # the country spoke of others' acts
         if hit is not None:
             yield mention.iso3, hit
 

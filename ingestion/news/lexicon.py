@@ -303,6 +303,17 @@ LOCATION_BEFORE = {
     "ar": r"(?:\bفي|\bالى|\bمن|عاصمه)\s+$",  # "في هانوي عاصمة فيتنام": a place
 }
 
+# "Germany said that many countries have not signed": the country spoke of others. A
+# reporting verb followed by other actors, between a country and the verb, unbinds them.
+SPOKE_OF_OTHERS = (
+    r"(?:said|says|stated|noted|warned|declared|regrets?|regretted|dit|a declare|a indique|"
+    r"a regrette|dijo|afirmo|declaro|lamento|disse|afirmou|ha detto|ha dichiarato|sagte|"
+    r"erklarte|bedauerte|заявил\w*|сказал\w*|отметил\w*|表示|说|指出|قال\w*|اكد\w*|"
+    r"cho biết|nói)\b.{0,40}?\b(?:other|others|many|several|some|countries|states|nations|"
+    r"autres|plusieurs|pays|etats|otros|varios|paises|estados|outros|altri|paesi|stati|andere|"
+    r"lander|staaten|други\w*|многие|стран\w*|государств\w*|其他|许多|国家|دول|الدول|"
+    r"nhiều|các nước|quốc gia)\b")
+
 # A derived adjective ("biélorusse", "Russian") names an actor only beside a role noun:
 # "le ministre biélorusse", "the Russian delegation" - not "les médias russes".
 ROLE_NOUNS = {

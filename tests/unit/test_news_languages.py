@@ -179,3 +179,13 @@ def test_dev_half_scores() -> None:
         assert t["tp"] / max(1, t["tp"] + t["fp"]) >= 0.9, (field, t)
         assert t["tp"] / max(1, t["tp"] + t["fn"]) >= 0.8, (field, t)
     assert scores["treaty_ok"] == scores["articles"]
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Germany said that many countries have not signed the convention yet.", "en"),
+    ("La France a regretté que plusieurs pays n'aient pas signé la convention.", "fr"),
+    ("Россия заявила, что многие страны не подписали конвенцию.", "ru"),
+])
+def test_a_country_speaking_of_others_is_not_the_actor(text: str, lang: str) -> None:
+    found = facts(text, lang)
+    assert found["not"] == set() and found["signed"] == set()
