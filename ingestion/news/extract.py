@@ -177,7 +177,7 @@ def _count_claims(folded: str, lo: int, hi: int, lang: str, hits: list[_Hit]):
     implied_words = "|".join(lx.NOUN_ACTION)
     boundary = "" if lang in {"zh", "ar"} else r"\b"
     noun_re = re.compile(
-        rf"^\s*(?:de |d'|of |các |из )?(?:(?:{implied_words})\s+)?"
+        rf"^\s*(?P<more>多|余)?(?:de |d'|of |các |из )?(?:(?:{implied_words})\s+)?"
         rf"{lx.COUNT_NOUNS.get(lang, '$^')}(?:\s+(?:{implied_words})\b)?{boundary}"
     )
     for start, end, value, approximate in find_numbers(folded[lo:hi], lang):
@@ -215,6 +215,8 @@ def _count_claims(folded: str, lo: int, hi: int, lang: str, hits: list[_Hit]):
             tense = "future" if re.search(lx.HOPE, folded[lo:hi]) else "past"
             negated = False
         qualifier = "approximate" if approximate else "exact"
+        if noun.group("more"):
+            qualifier = "at_least"  # "六十多个国家": sixty-odd, more than sixty
         for name, pattern in lx.QUALIFIERS.items():
             if re.search(rf"(?:\b|(?=[\u0600-\u06ff\u4e00-\u9fff])){pattern}\s*$", head):
                 qualifier = name

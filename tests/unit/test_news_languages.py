@@ -189,3 +189,14 @@ def test_dev_half_scores() -> None:
 def test_a_country_speaking_of_others_is_not_the_actor(text: str, lang: str) -> None:
     found = facts(text, lang)
     assert found["not"] == set() and found["signed"] == set()
+
+
+@pytest.mark.parametrize(("text", "lang", "count", "qualifier"), [
+    ("Конвенцию подписали более ста стран.", "ru", 100, "at_least"),
+    ("Шестьдесят пять государств подписали конвенцию.", "ru", 65, "exact"),
+    ("六十多个国家签署了公约。", "zh", 60, "at_least"),
+    ("六十五个国家签署了公约。", "zh", 65, "exact"),
+    ("وقعت خمس وستين دولة على الاتفاقية.", "ar", 65, "exact"),
+])
+def test_counts_in_words_ru_zh_ar(text: str, lang: str, count: int, qualifier: str) -> None:
+    assert (count, "signature", qualifier, "past") in facts(text, lang)["counts"]
