@@ -48,6 +48,8 @@ SKIP = re.compile(
 _TODAY = re.compile(r"today|aujourd'hui|\bhoy\b|\bhoje\b|\boggi\b|\bheute\b|сегодня|hôm nay|"
                     r"今天|今日|اليوم")
 _ZH_DATELINE = re.compile(r"[（(][^）)]{0,20}?(\d{1,2})日电[）)]")
+# "МОСКВА, 3 марта -", "HANOI, Oct 25 (Reuters) -": a city in capitals, a comma, the date
+_CITY_DATELINE = re.compile(r"^\W*[A-ZА-ЯЁÀ-Ý][A-ZА-ЯЁÀ-Ý .'-]{2,30},\s+(?P<rest>.{0,40})")
 _WINDOW = 80  # characters either side of a date in which an event word is looked for
 
 
@@ -60,14 +62,20 @@ class EventDate:
     evidence: str
 
 
-def dateline_day(text: str, reference: date | None) -> date | None:
-    """The day a news-agency dateline gives the article ("河内25日电"), with its month/year."""
+def dateline_day(text: str, reference: date | None, lang: str | None = None) -> date | None:
+    """The day a news-agency dateline gives the article ("河内25日电", "МОСКВА, 3 марта")."""
     match = _ZH_DATELINE.search(text[:400])
     if match and reference is not None:
         try:
             return reference.replace(day=int(match.group(1)))
         except ValueError:
             return None
+    city = _CITY_DATELINE.match(text.lstrip()[:200])
+    if city is not None:
+        rest = fold(city.group("rest"), lang)
+        found = find_dates_at(rest, lang, reference)
+        if found and found[0].start <= 2:
+            return found[0].value
     return None
 
 

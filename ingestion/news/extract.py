@@ -300,7 +300,7 @@ def extract(
     named = [sentence_treaty(p, names) for p in plain]
     treaty, scores = article_treaty(named)
     fallback_year = None if reference_date else latest_year(text)
-    today = dateline_day(text, reference_date)
+    today = dateline_day(text, reference_date, lang)
     claims: dict[tuple, Claim] = {}
     events: dict[tuple, Claim] = {}
     for sentence, own in zip(sentences, named, strict=True):

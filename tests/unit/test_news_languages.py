@@ -200,3 +200,10 @@ def test_a_country_speaking_of_others_is_not_the_actor(text: str, lang: str) -> 
 ])
 def test_counts_in_words_ru_zh_ar(text: str, lang: str, count: int, qualifier: str) -> None:
     assert (count, "signature", qualifier, "past") in facts(text, lang)["counts"]
+
+
+def test_a_city_dateline_dates_today() -> None:
+    text = "МОСКВА, 3 марта. Сегодня Армения ратифицировала конвенцию ООН против киберпреступности."
+    found = facts(text, "ru", date(2026, 3, 3))
+    assert ("2026-03-03", "ratification") in found["dates"]
+    assert found["ratified"] == {"ARM"}
