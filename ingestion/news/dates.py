@@ -73,8 +73,9 @@ def _patterns(lang: str) -> list[re.Pattern[str]]:
         found.append(re.compile(r"(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})"
                                 r"(?:\s+năm\s+(?P<year>\d{4}))?"))
     if lang != "en":  # 10/25/2025 vs 25/10/2025: ambiguous in English
+        # not a page timestamp: "28/01/2026 10:06"
         found.append(re.compile(r"(?<![\d/.])(?P<day>\d{1,2})[/.](?P<month>\d{1,2})[/.]"
-                                r"(?P<year>\d{4})(?!\d)"))
+                                r"(?P<year>\d{4})(?!\d)(?!,?\s*\d{1,2}:\d{2})"))
     return found
 
 

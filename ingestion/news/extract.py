@@ -117,6 +117,8 @@ def _triggers(folded: str, lo: int, hi: int, lang: str) -> list[_Hit]:
                 tense = "future"  # "nous espérons que la Convention sera signée"
             negated = bool(re.search(lx.NEGATION[lang], before[-40:]))
             taken.append((m.start(), m.end()))
+            if re.match(lx.OTHER_OBJECT, folded[m.end():hi]):
+                continue  # "signed a letter", "signed the protocol": not the treaty
             hits.append(_Hit(m.start(), m.end(), trig.action, tense, negated))
     return sorted(hits, key=lambda h: h.start)
 
@@ -177,7 +179,8 @@ def _count_claims(folded: str, lo: int, hi: int, lang: str, hits: list[_Hit]):
     implied_words = "|".join(lx.NOUN_ACTION)
     boundary = "" if lang in {"zh", "ar"} else r"\b"
     noun_re = re.compile(
-        rf"^\s*(?P<more>多|余)?(?:de |d'|of |các |из )?(?:(?:{implied_words})\s+)?"
+        rf"^\s*(?P<more>多|余)?(?:de |d'|of |các |из )?(?:{lx.OTHERS_BEFORE_NOUN}\s*)?"
+        rf"(?:(?:{implied_words})\s+)?"
         rf"{lx.COUNT_NOUNS.get(lang, '$^')}(?:\s+(?:{implied_words})\b)?{boundary}"
     )
     for start, end, value, approximate in find_numbers(folded[lo:hi], lang):

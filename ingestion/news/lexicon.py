@@ -42,6 +42,7 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
         _t(r"(?:adopte|approuve|vote|promulgue|signe)\w* (?:\S+ ){0,4}(?:loi|projet de loi|"
            r"decret) (?:\S+ ){0,2}ratification", _RAT, "past"),
         _t(r"signataires?", _SIGN, "past"),
+        _t(r"(?:a|ont) appose (?:sa|leur) signature", _SIGN, "past"),
         _t(r"(?:a|ont) depose (?:son|leur|l')\s*instruments? de (?:ratification|"
            r"d'acceptation|d'approbation)", _RAT, "past"),
         _t(r"(?:a|ont) depose (?:son|leur|l')\s*instruments? d'adhesion", _ACC, "past"),
@@ -60,6 +61,7 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
            r"(?:\S+ ){0,2}ratif\w*|(?:approved|adopted|passed|signed|enacted) (?:\S+ ){0,3}"
            r"ratification (?:law|bill|decree|act)", _RAT, "past"),
         _t(r"signator(?:y|ies)", _SIGN, "past"),
+        _t(r"put (?:its|their) signatures? (?:to|on)", _SIGN, "past"),
         _t(r"deposited (?:its|their|the) instruments? of (?:ratification|acceptance|approval)",
            _RAT, "past"),
         _t(r"deposited (?:its|their|the) instruments? of accession", _ACC, "past"),
@@ -117,6 +119,7 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
         _t(r"(?:verabschiedet|beschlossen|gebilligt|unterzeichnet)\w* (?:\S+ ){0,4}"
            r"ratifizierungs(?:gesetz|urkunde)\w*", _RAT, "past"),
         _t(r"unterzeichner(?:staaten|landern|n)?", _SIGN, "past"),
+        _t(r"unterschrift (?:\S+ ){0,6}gesetzt", _SIGN, "past"),  # "seine Unterschrift gesetzt"
         _t(r"unterzeichnet(?:e|en)?|unterschrieben|unterschrieb|unterzeichneten", _SIGN, "past"),
         _t(r"unterzeichnen|unterschreiben", _SIGN, "infinitive"),
         _t(r"ratifiziert(?:e|en)?", _RAT, "past"),
@@ -166,13 +169,14 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
 
 # Before an infinitive: these make it an accomplished act ("vient de signer", "did not sign").
 INFINITIVE_PAST = {
-    "fr": r"(?:vien\w*|venai\w*) d[e']\s*$",
-    "en": r"(?:did|does|do|yet to|refused to|declined to|failed to)(?: not)?\s*$",
-    "es": r"(?:acab\w+ de|se neg\w+ a|rechaz\w+|\bal)\s*$",  # "al firmar": on signing
-    "pt": r"(?:acab\w+ de|recus\w+ a)\s*$",
-    "it": r"(?:rifiutat\w+ di)\s*$",
-    "de": r"$^",
-    "ru": r"(?:отказал\w*)\s*$",
+    "fr": r"(?:vien\w*|venai\w*) d[e']|(?:pas|n'a|n'ont) (?:pu|voulu)(?: l[ae']| les)?\s*$",
+    "en": (r"(?:did|does|do|yet to|refused to|declined to|failed to|could not|couldn't|"
+           r"was unable to|were unable to)(?: not)?\s*$"),
+    "es": (r"(?:acab\w+ de|se neg\w+ a|rechaz\w+|\bal|no pud\w+|no quis\w+)\s*$"),
+    "pt": r"(?:acab\w+ de|recus\w+ a|nao pode|nao puderam|nao conseguiu|nao conseguiram)\s*$",
+    "it": r"(?:rifiutat\w+ di|non (?:ha|hanno) potuto)\s*$",
+    "de": r"(?:konnte|wollte)\w*\b[^.]{0,40}$",  # "konnte die Konvention nicht unterzeichnen"
+    "ru": r"(?:отказал\w*|не смогл?\w*)\s*$",
     "vi": r"$^",
     "zh": r"$^",
     "ar": r"$^",
@@ -229,6 +233,15 @@ QUALIFIERS = {
     "at_most": r"(?:moins de|fewer than|less than|under|menos de|meno di|weniger als|менее|"
     r"dưới)",
 }
+
+# "Brazil and 59 other countries": the others are counted as written.
+OTHERS_BEFORE_NOUN = (r"(?:other|others|autres|otros|outros|altri|andere|weitere|других|"
+                      r"其他|اخري|اخرى)")
+# After a trigger: the thing signed is not a treaty ("signed a letter", "a protocol").
+OTHER_OBJECT = (r"^\s+(?:(?:a|an|the|its|their|une?|la|le|les|sa|leur|una?|el|los|las|su|"
+                r"um|uma|o|os|as|ein\w*|die|den)\s+)?(?:\w+\s+)?(?:joint\s+|open\s+)?"
+                r"(?:letter|lettre|carta|brief|письмо|protocol|protocole|protocolo|protokoll|"
+                r"протокол|petition|petici\w+|declaration|memorandum)\b")
 
 # Before a number: it counts an increment or a part, not a total ("an additional two States").
 INCREMENT_BEFORE = (r"(?:additional|another|further|new|more|autres|supplementaires|nouveaux|"

@@ -207,3 +207,24 @@ def test_a_city_dateline_dates_today() -> None:
     found = facts(text, "ru", date(2026, 3, 3))
     assert ("2026-03-03", "ratification") in found["dates"]
     assert found["ratified"] == {"ARM"}
+
+
+@pytest.mark.parametrize(("text", "lang", "iso3"), [
+    ("Les Pays-Bas n'ont pas pu la signer aujourd'hui.", "fr", "NLD"),
+    ("Canada could not sign the convention in Hanoi.", "en", "CAN"),
+    ("México no pudo firmar la convención.", "es", "MEX"),
+    ("Dänemark konnte die Konvention nicht unterzeichnen.", "de", "DNK"),
+])
+def test_could_not_sign_is_a_negated_act(text: str, lang: str, iso3: str) -> None:
+    assert facts(text, lang)["not"] == {iso3}
+
+
+def test_signing_idioms_and_other_objects() -> None:
+    assert facts("Österreich hat seine Unterschrift unter das Übereinkommen gesetzt.", "de")[
+        "signed"] == {"AUT"}
+    assert facts("Canada signed a joint letter criticising the convention.", "en")[
+        "signed"] == set()
+    assert facts("Brazil and 59 other countries signed the convention.", "en")["counts"] == {
+        (59, "signature", "exact", "past")}
+    assert facts("Página actualizada 28/01/2026 10:06 - firma de la convención", "es")[
+        "dates"] == set()
