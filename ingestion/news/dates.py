@@ -24,6 +24,8 @@ from ingestion.news.text import LANGUAGES, fold
 
 # A yearless date later than this after publication is last year's ("25 October" in January).
 _FUTURE_SLACK = timedelta(days=31)
+_ANY_DIGIT = re.compile(r"\d")
+_ARABIC_DIGIT = re.compile("[٠-٩]")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
@@ -110,7 +112,9 @@ def _resolve(day: int, month: int, year: int | None, reference: date | None,
 
 def latest_year(text: str) -> int | None:
     """The latest 20xx year an article prints (for dates it gives without a year)."""
-    years = [int(y) for y in _YEAR.findall(text.translate(_DIGITS))]
+    if _ARABIC_DIGIT.search(text):
+        text = text.translate(_DIGITS)
+    years = [int(y) for y in _YEAR.findall(text)]
     return max(years) if years else None
 
 
@@ -123,6 +127,8 @@ def find_dates(sentence: str, lang: str | None, reference: date | None,
 def find_dates_at(folded: str, lang: str | None, reference: date | None,
                   fallback_year: int | None = None) -> list[FoundDate]:
     """Dates of a sentence already folded for ``lang``, with their positions."""
+    if not _ANY_DIGIT.search(folded):
+        return []  # every form holds a digit
     code = lang if lang in LANGUAGES else "en"
     found: dict[tuple[int, date], FoundDate] = {}
     taken: list[tuple[int, int]] = []

@@ -92,9 +92,10 @@ def _kind_near(folded: str, start: int, end: int, exclude: str = "") -> str | No
 
 
 def sentence_events(sentence: str, lang: str | None, reference: date | None,
-                    fallback_year: int | None, today: date | None) -> list[EventDate]:
-    """Event dates of one sentence (about the article's treaty)."""
-    folded = fold(sentence, lang)
+                    fallback_year: int | None, today: date | None,
+                    folded: str | None = None) -> list[EventDate]:
+    """Event dates of one sentence (about the article's treaty); ``folded``: it, folded."""
+    folded = fold(sentence, lang) if folded is None else folded
     if SKIP.search(folded):
         return []
     events: list[EventDate] = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
+from functools import cache
 
 from ingestion.news import lexicon as lx
 from ingestion.news.countries import find_countries
@@ -97,6 +98,8 @@ def _clauses(folded: str, lang: str) -> list[tuple[int, int, str]]:
 
 def _triggers(folded: str, lo: int, hi: int, lang: str) -> list[_Hit]:
     hits: list[_Hit] = []
+    if lang not in lx.ANY_TRIGGER or not lx.ANY_TRIGGER[lang].search(folded, lo, hi):
+        return hits
     taken: list[tuple[int, int]] = []
     for trig in lx.TRIGGERS.get(lang, ()):
         for m in trig.pattern.finditer(folded, lo, hi):
@@ -175,6 +178,11 @@ def _elliptic_claims(folded: str, lo: int, hi: int, lang: str, previous: _Hit | 
             yield mention.iso3, _Hit(lo, hi, previous.action, previous.tense, True)
 
 
+@cache
+def _count_noun(lang: str) -> re.Pattern[str]:
+    return re.compile(lx.COUNT_NOUNS.get(lang, "$^"))
+
+
 def _count_claims(folded: str, lo: int, hi: int, lang: str, hits: list[_Hit]):
     implied_words = "|".join(lx.NOUN_ACTION)
     boundary = "" if lang in {"zh", "ar"} else r"\b"
@@ -183,6 +191,8 @@ def _count_claims(folded: str, lo: int, hi: int, lang: str, hits: list[_Hit]):
         rf"(?:(?:{implied_words})\s+)?"
         rf"{lx.COUNT_NOUNS.get(lang, '$^')}(?:\s+(?:{implied_words})\b)?{boundary}"
     )
+    if not _count_noun(lang).search(folded, lo, hi):
+        return  # no count noun, no count
     for start, end, value, approximate in find_numbers(folded[lo:hi], lang):
         start, end = lo + start, lo + end
         noun = noun_re.match(folded[end:hi])
@@ -299,15 +309,16 @@ def extract(
     lang = language or detect_language(text) or "en"
     names = aliases or {}
     sentences = split_sentences(text)
-    plain = [fold(s) for s in sentences]  # accent-free in every language, for treaty names
+    folded_all = [fold(s, lang) for s in sentences]
+    # accent-free in every language, for treaty names (only Vietnamese folds differently)
+    plain = [fold(s) for s in sentences] if lang == "vi" else folded_all
     named = [sentence_treaty(p, names) for p in plain]
     treaty, scores = article_treaty(named)
     fallback_year = None if reference_date else latest_year(text)
     today = dateline_day(text, reference_date, lang)
     claims: dict[tuple, Claim] = {}
     events: dict[tuple, Claim] = {}
-    for sentence, own in zip(sentences, named, strict=True):
-        folded = fold(sentence, lang)
+    for sentence, folded, own in zip(sentences, folded_all, named, strict=True):
         # a sentence naming another treaty speaks of that one ("the Budapest Convention ...")
         sentence_treaty_id = own.treaty if own.treaty and own.treaty != treaty else treaty
         dates = find_dates_at(folded, lang, reference_date, fallback_year)
@@ -315,7 +326,8 @@ def extract(
         for claim in _sentence_claims(sentence, folded, lang, sentence_treaty_id, when):
             claims.setdefault(claim.key(), claim)
         if sentence_treaty_id == treaty:
-            for event in sentence_events(sentence, lang, reference_date, fallback_year, today):
+            for event in sentence_events(sentence, lang, reference_date, fallback_year, today,
+                                         folded):
                 claim = Claim("event_date", treaty, None, event.kind, None, None, False, "past",
                               event.value.isoformat(), sentence)
                 events.setdefault((event.value, event.kind), claim)

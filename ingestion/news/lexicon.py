@@ -358,3 +358,20 @@ ELLIPTIC_NEGATION = {
     "it": r"\bno\W*$",
     "de": r"\bnicht\W*$",
 }
+
+# Stems every trigger of a language contains (checked by tests/unit/test_news_languages.py):
+# most clauses hold none, and one plain search rules them out before each trigger is tried.
+TRIGGER_STEMS = {
+    "fr": "sign|ratif|adher|depose",
+    "en": "sign|ratif|acced|deposited",
+    "es": "firm|ratific|adher|adhir|deposit|signatar",
+    "pt": "assin|ratific|aderi|signatar",
+    "it": "firm|ratific|aderi|adeito",
+    "de": "unterz|unterschr|ratifi|beigetreten|trat|beitreten",
+    "ru": "подпи|ратифи|присоедин",
+    "vi": "ký|phê chuẩn|gia nhập",
+    "zh": "签|批准|核准|加入",
+    "ar": "وقع|توقيع|الموقعه|صادق|صدق|تصديق|المصادقه|انضم|سيوقع|ستوقع|توقع|يوقع|سيصادق|ستصادق"
+          "|تصادق|يصادق",
+}
+ANY_TRIGGER = {lang: re.compile(stems) for lang, stems in TRIGGER_STEMS.items()}

@@ -14,6 +14,8 @@ LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es", "vi", "pt", "de", "it")
 # Arabic: Arabic-Indic digits as ASCII; hamza-carrying alefs, alef maqsura and ta marbuta in
 # one form each, since news sites write "اتفاقية" and "اتفاقيه" alike.
 _ARABIC_FOLD = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹أإآٱىة", "01234567890123456789اااايه")
+_ARABIC_TO_FOLD = re.compile("[٠-٩۰-۹أإآٱىة]")
+_LETTER = re.compile(r"[^\W\d_]")
 # Every combining mark of the Basic Multilingual Plane, to drop after NFKD in one pass.
 _COMBINING = re.compile("[" + "".join(
     re.escape(chr(c)) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c))) + "]")
@@ -29,7 +31,9 @@ def fold(text: str, lang: str | None = None) -> str:
     Vietnamese keeps its marks: without them "ký" (sign) and "kỳ" (period) are one word.
     """
     text = text.replace("\u2019", "'").replace("\u02bc", "'").replace("\u00a0", " ")
-    text = re.sub(r"[\u2010-\u2015]", "-", text).casefold().translate(_ARABIC_FOLD)
+    text = re.sub(r"[\u2010-\u2015]", "-", text).casefold()
+    if _ARABIC_TO_FOLD.search(text):  # translate() is slow: only where there is Arabic
+        text = text.translate(_ARABIC_FOLD)
     if lang == "vi":
         return unicodedata.normalize("NFC", text)
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
@@ -45,7 +49,7 @@ def _identifier() -> LanguageIdentifier:
 
 def detect_language(text: str) -> str | None:
     """The article's language among LANGUAGES (py3langid), or None when it has no words."""
-    if sum(c.isalpha() for c in text[:2000]) < _MIN_LETTERS:
+    if len(_LETTER.findall(text, 0, 2000)) < _MIN_LETTERS:
         return None
     return _identifier().classify(text[:_SAMPLE_CHARS])[0]
 

@@ -228,3 +228,13 @@ def test_signing_idioms_and_other_objects() -> None:
         (59, "signature", "exact", "past")}
     assert facts("Página actualizada 28/01/2026 10:06 - firma de la convención", "es")[
         "dates"] == set()
+
+
+def test_every_trigger_holds_a_stem_of_its_language() -> None:
+    """The stem prefilter (lexicon.ANY_TRIGGER) must never hide a trigger."""
+    from ingestion.news import lexicon as lx
+
+    for lang, triggers in lx.TRIGGERS.items():
+        stems = lx.TRIGGER_STEMS[lang].split("|")
+        for trigger in triggers:
+            assert any(stem in trigger.pattern.pattern for stem in stems), (lang, trigger)
