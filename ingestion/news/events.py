@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ingestion.news.dates import find_dates_at
+from ingestion.news.dates import FoundDate, find_dates_at
 from ingestion.news.text import fold
 
 # event kind -> words (folded; any language). Order matters: the first kind found nearest wins.
@@ -93,13 +93,19 @@ def _kind_near(folded: str, start: int, end: int, exclude: str = "") -> str | No
 
 def sentence_events(sentence: str, lang: str | None, reference: date | None,
                     fallback_year: int | None, today: date | None,
-                    folded: str | None = None) -> list[EventDate]:
-    """Event dates of one sentence (about the article's treaty); ``folded``: it, folded."""
+                    folded: str | None = None,
+                    dates: list[FoundDate] | None = None) -> list[EventDate]:
+    """Event dates of one sentence (about the article's treaty).
+
+    ``folded`` and ``dates``: the sentence folded and its dates, when the caller has them.
+    """
     folded = fold(sentence, lang) if folded is None else folded
     if SKIP.search(folded):
         return []
+    if dates is None:
+        dates = find_dates_at(folded, lang, reference, fallback_year)
     events: list[EventDate] = []
-    for found in find_dates_at(folded, lang, reference, fallback_year):
+    for found in dates:
         kind = _kind_near(folded, found.start, found.end)
         if kind == "signature_deadline" and not (found.value.month == 12 and found.value.day == 31):
             kind = _kind_near(folded, found.start, found.end, exclude="signature_deadline")

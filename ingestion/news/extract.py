@@ -21,7 +21,7 @@ from ingestion.news.dates import find_dates_at, latest_year
 from ingestion.news.events import dateline_day, sentence_events
 from ingestion.news.numbers import find_numbers
 from ingestion.news.text import detect_language, fold, split_sentences
-from ingestion.news.treaties import article_treaty, sentence_treaty
+from ingestion.news.treaties import NO_TREATY, article_treaty, name_filter, sentence_treaty
 
 MAX_COUNT = 250  # no treaty has more participants; larger numbers are people, cases, money
 _FUTURE_AUX = {
@@ -312,7 +312,8 @@ def extract(
     folded_all = [fold(s, lang) for s in sentences]
     # accent-free in every language, for treaty names (only Vietnamese folds differently)
     plain = [fold(s) for s in sentences] if lang == "vi" else folded_all
-    named = [sentence_treaty(p, names) for p in plain]
+    names_any = name_filter(names)  # most sentences name no treaty: one search rules them out
+    named = [sentence_treaty(p, names) if names_any.search(p) else NO_TREATY for p in plain]
     treaty, scores = article_treaty(named)
     fallback_year = None if reference_date else latest_year(text)
     today = dateline_day(text, reference_date, lang)
@@ -327,7 +328,7 @@ def extract(
             claims.setdefault(claim.key(), claim)
         if sentence_treaty_id == treaty:
             for event in sentence_events(sentence, lang, reference_date, fallback_year, today,
-                                         folded):
+                                         folded, dates):
                 claim = Claim("event_date", treaty, None, event.kind, None, None, False, "past",
                               event.value.isoformat(), sentence)
                 events.setdefault((event.value, event.kind), claim)

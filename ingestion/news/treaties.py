@@ -93,6 +93,24 @@ class SentenceTreaty:
     by_alias: bool
 
 
+@cache
+def _any_name(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Every alias, marker and key term at once: most sentences name no treaty at all."""
+    return re.compile("|".join(sorted({re.escape(fold(w)).replace(r"\ ", r"\s+") for w in words},
+                                      key=len, reverse=True)))
+
+
+def name_filter(names: dict[str, list[str]]) -> re.Pattern[str]:
+    """A pattern a sentence must match to name any treaty (see ``sentence_treaty``)."""
+    words = [w for aliases in names.values() for w in aliases]
+    words += [w for markers in LOOK_ALIKES.values() for w in markers]
+    words += [w for terms in getattr(names, "key_terms", {}).values() for w in terms]
+    return _any_name(tuple(words))
+
+
+NO_TREATY = SentenceTreaty(None, False)
+
+
 def sentence_treaty(folded: str, names: dict[str, list[str]]) -> SentenceTreaty:
     """The treaty one folded sentence names: alias first, then look-alike, then concept."""
     for treaty, aliases in names.items():
