@@ -100,6 +100,8 @@ def sentence_events(sentence: str, lang: str | None, reference: date | None,
     ``folded`` and ``dates``: the sentence folded and its dates, when the caller has them.
     """
     folded = fold(sentence, lang) if folded is None else folded
+    if dates is not None and not dates and today is None:
+        return []  # nothing dated, no dateline to lend its day
     if SKIP.search(folded):
         return []
     if dates is None:

@@ -284,6 +284,16 @@ def _sentence_claims(sentence: str, folded: str, lang: str, treaty: str | None,
     return found
 
 
+_NUMBER_OF_CUE = re.compile(r"number|nombre|numero")
+
+
+def _may_claim(folded: str, lang: str) -> bool:
+    """Whether a sentence can hold a claim: a trigger's stem or a count noun (most cannot)."""
+    trigger = lx.ANY_TRIGGER.get(lang)
+    return bool((trigger is not None and trigger.search(folded))
+                or _count_noun(lang).search(folded) or _NUMBER_OF_CUE.search(folded))
+
+
 def _number_of_claims(folded: str, lang: str):
     """"the number of ratifications ... to 28": a total stated the other way round."""
     pattern = lx.NUMBER_OF.get(lang)
@@ -324,8 +334,9 @@ def extract(
         sentence_treaty_id = own.treaty if own.treaty and own.treaty != treaty else treaty
         dates = find_dates_at(folded, lang, reference_date, fallback_year)
         when = dates[0].value.isoformat() if dates else None
-        for claim in _sentence_claims(sentence, folded, lang, sentence_treaty_id, when):
-            claims.setdefault(claim.key(), claim)
+        if _may_claim(folded, lang):
+            for claim in _sentence_claims(sentence, folded, lang, sentence_treaty_id, when):
+                claims.setdefault(claim.key(), claim)
         if sentence_treaty_id == treaty:
             for event in sentence_events(sentence, lang, reference_date, fallback_year, today,
                                          folded, dates):

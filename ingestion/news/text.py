@@ -15,14 +15,12 @@ LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es", "vi", "pt", "de", "it")
 # one form each, since news sites write "اتفاقية" and "اتفاقيه" alike.
 _ARABIC_FOLD = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹أإآٱىة", "01234567890123456789اااايه")
 _ARABIC_TO_FOLD = re.compile("[٠-٩۰-۹أإآٱىة]")
-_LETTER = re.compile(r"[^\W\d_]")
+_ENOUGH_LETTERS = re.compile(r"(?:[^\W\d_][\W\d_]*){20}")  # stops at the 20th letter
 # Every combining mark of the Basic Multilingual Plane, to drop after NFKD in one pass.
 _COMBINING = re.compile("[" + "".join(
     re.escape(chr(c)) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c))) + "]")
-# Below this share of letters a text is furniture (digits, URLs), not language.
-_MIN_LETTERS = 20
 # py3langid's cost grows with the text; the opening of an article is enough to know it.
-_SAMPLE_CHARS = 1000
+_SAMPLE_CHARS = 800
 
 
 def fold(text: str, lang: str | None = None) -> str:
@@ -32,6 +30,8 @@ def fold(text: str, lang: str | None = None) -> str:
     """
     text = text.replace("\u2019", "'").replace("\u02bc", "'").replace("\u00a0", " ")
     text = re.sub(r"[\u2010-\u2015]", "-", text).casefold()
+    if text.isascii():
+        return text  # nothing to decompose
     if _ARABIC_TO_FOLD.search(text):  # translate() is slow: only where there is Arabic
         text = text.translate(_ARABIC_FOLD)
     if lang == "vi":
@@ -49,7 +49,7 @@ def _identifier() -> LanguageIdentifier:
 
 def detect_language(text: str) -> str | None:
     """The article's language among LANGUAGES (py3langid), or None when it has no words."""
-    if len(_LETTER.findall(text, 0, 2000)) < _MIN_LETTERS:
+    if not _ENOUGH_LETTERS.search(text, 0, 2000):  # furniture (digits, URLs), not language
         return None
     return _identifier().classify(text[:_SAMPLE_CHARS])[0]
 
