@@ -30,6 +30,8 @@ class WatchedTreaty:
     eif_counted_actions: tuple[str, ...] = DEFAULT_COUNTED_ACTIONS
     eif_regional_org_counts: bool = True
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # per language: words of the treaty's subject ("cybercrime"), for news about it
+    key_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,10 @@ def load_watchlist(path: Path) -> Watchlist:
                     eif_regional_org_counts=bool(eif.get("regional_org_counts", True)),
                     aliases={
                         lang: tuple(names) for lang, names in (entry.get("aliases") or {}).items()
+                    },
+                    key_terms={
+                        lang: tuple(terms)
+                        for lang, terms in (entry.get("key_terms") or {}).items()
                     },
                 )
             )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, urlsplit
 
 import feedparser
 
@@ -20,7 +23,11 @@ _EDITIONS = {
     "en": ("en-US", "US", "US:en"), "fr": ("fr", "FR", "FR:fr"),
     "es": ("es-419", "US", "US:es-419"), "ru": ("ru", "RU", "RU:ru"), "vi": ("vi", "VN", "VN:vi"),
     "pt": ("pt-BR", "BR", "BR:pt-419"), "de": ("de", "DE", "DE:de"), "it": ("it", "IT", "IT:it"),
+    "zh": ("zh-CN", "CN", "CN:zh-Hans"), "ar": ("ar", "EG", "EG:ar"),
 }
+# Google News item links: https://news.google.com/rss/articles/<id>?oc=5
+_GOOGLE_ARTICLE = re.compile(r"^/(?:rss/)?articles/([A-Za-z0-9_-]+)")
+_EMBEDDED_URL = re.compile(rb"https?://[\x21-\x7e]+")
 
 
 class FeedError(ValueError):
@@ -35,6 +42,30 @@ class FeedItem:
     title: str | None
     published_at: datetime | None  # UTC, naive
     language: str | None
+
+
+def resolve_google_news(url: str) -> str:
+    """The publisher's URL behind a Google News redirect link, when the link carries it.
+
+    Older article ids are base64url protobuf holding the URL itself (decoded here, offline).
+    Newer ids ("AU_yqL…") hold only a key that Google resolves in a scripted page; those links
+    are returned unchanged (the page fetch then lands Google's page, which read_article
+    rejects for lack of article text).
+    """
+    parts = urlsplit(url)
+    match = _GOOGLE_ARTICLE.match(parts.path) if parts.hostname == "news.google.com" else None
+    if match is None:
+        return url
+    token = match.group(1)
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    except (binascii.Error, ValueError):
+        return url
+    found = _EMBEDDED_URL.search(raw)
+    if found is None:
+        return url
+    # the protobuf field that follows the URL starts with a non-printable byte or "Ò"
+    return found.group().decode("ascii", errors="ignore")
 
 
 def google_news_url(aliases: list[str], lang: str) -> str:
@@ -75,7 +106,7 @@ def parse_feed(content: bytes, language: str | None = None) -> list[FeedItem]:
             continue
         when = entry.get("published_parsed") or entry.get("updated_parsed")
         items.append(FeedItem(
-            url=link,
+            url=resolve_google_news(link),
             title=entry.get("title"),
             published_at=datetime(*when[:6], tzinfo=UTC).replace(tzinfo=None) if when else None,
             language=language or (parsed.feed.get("language") or "")[:2] or None,

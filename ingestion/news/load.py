@@ -27,7 +27,7 @@ from ingestion.watchlist import Watchlist
 
 SOURCE = "news"
 FEED, GDELT, ARTICLE = "news_feed", "news_gdelt", "news_article"
-EXTRACTOR_VERSION = "rules-1"
+EXTRACTOR_VERSION = "rules-2"  # issue 10: concepts, zh/ar, event dates
 MAX_ARTICLES = 200  # per night: a runaway feed must not turn into thousands of page fetches
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Cardinal numbers written in words (fr, en, es, pt, it, de) or digits, on folded text."""
+"""Cardinal numbers in words (fr, en, es, pt, it, de, ru, ar, zh) or digits, on folded text."""
 
 from __future__ import annotations
 
@@ -35,6 +35,48 @@ _APPROX_NOUNS = {"dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20
                  "trentaine": 30, "quarantaine": 40, "cinquantaine": 50, "soixantaine": 60,
                  "centaine": 100, "decena": 10, "veintena": 20, "treintena": 30,
                  "cuarentena": 40, "centenar": 100, "dozens": 24}
+
+
+# Russian cardinals in the cases news uses ("более ста стран", "шестидесяти пяти"), and
+# Arabic ones ("خمس وستين"): words whose values add up.
+_ADDITIVE_TEXT = {
+    "ru": {
+        2: "два две двух двум", 3: "три трех трем", 4: "четыре четырех четырем",
+        5: "пять пяти", 6: "шесть шести", 7: "семь семи", 8: "восемь восьми",
+        9: "девять девяти", 10: "десять десяти", 11: "одиннадцать одиннадцати",
+        12: "двенадцать двенадцати", 15: "пятнадцать пятнадцати", 20: "двадцать двадцати",
+        30: "тридцать тридцати", 40: "сорок сорока", 50: "пятьдесят пятидесяти",
+        60: "шестьдесят шестидесяти", 70: "семьдесят семидесяти",
+        80: "восемьдесят восьмидесяти", 90: "девяносто девяноста", 100: "сто ста",
+        200: "двести двухсот",
+    },
+    "ar": {
+        2: "اثنان اثنين اثنتين", 3: "ثلاث ثلاثه", 4: "اربع اربعه", 5: "خمس خمسه", 6: "ست سته",
+        7: "سبع سبعه", 8: "ثماني ثمانيه ثمان", 9: "تسع تسعه", 10: "عشر عشره",
+        20: "عشرين عشرون", 30: "ثلاثين ثلاثون", 40: "اربعين اربعون", 50: "خمسين خمسون",
+        60: "ستين ستون", 70: "سبعين سبعون", 80: "ثمانين ثمانون", 90: "تسعين تسعون",
+        100: "مائه مئه",
+    },
+}
+_ADDITIVE_CONNECTOR = {"ru": r"\s+", "ar": r"\s+و?"}
+_ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+_ZH_NUMBER = re.compile(r"[零一二两三四五六七八九十百]+")
+
+
+def zh_to_int(text: str) -> int | None:
+    """Value of a Chinese numeral below 1000 ("六十五" -> 65, "十" -> 10, "一百" -> 100)."""
+    total, digit = 0, None
+    for ch in text:
+        if ch in _ZH_DIGITS:
+            digit = _ZH_DIGITS[ch]
+        elif ch == "十":
+            total += (1 if digit is None else digit) * 10
+            digit = None
+        elif ch == "百":
+            total += (1 if digit is None else digit) * 100
+            digit = None
+    return total + (digit or 0)
 
 
 def _compound(lang: str, tens: str, unit: str, value: int) -> str:
@@ -74,6 +116,22 @@ def _pattern(lang: str) -> re.Pattern[str]:
 
 
 PATTERNS = {lang: _pattern(lang) for lang in _UNITS}
+
+
+def _additive_vocabulary(lang: str) -> dict[str, int]:
+    from ingestion.news.text import fold  # text imports nothing from here; keep it lazy
+
+    return {fold(w): value for value, words in _ADDITIVE_TEXT[lang].items()
+            for w in words.split()}
+
+
+ADDITIVE = {lang: _additive_vocabulary(lang) for lang in _ADDITIVE_TEXT}
+def _additive_pattern(lang: str) -> re.Pattern[str]:
+    word = "|".join(sorted(map(re.escape, ADDITIVE[lang]), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{word})(?:{_ADDITIVE_CONNECTOR[lang]}(?:{word}))*(?!\w)")
+
+
+ADDITIVE_PATTERNS = {lang: _additive_pattern(lang) for lang in ADDITIVE}
 DIGITS = re.compile(r"(?<![\d.,])\d{1,3}(?:[ .,]\d{3})*(?![\d]|[.,]\d)")
 # Ordinals are never counts: "40th", "40e", "40ème", "40.º", "40-й".
 ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th|e|eme|er|ere|o|a|º|ª|\.º|\.ª|-?й|-?я|-?е)\b")
@@ -124,6 +182,19 @@ def find_numbers(folded: str, lang: str | None) -> list[tuple[int, int, int, boo
             if ORDINAL_AFTER.match(folded[m.end():]):
                 continue
             found.append((m.start(), m.end(), value, False))
+    additive = ADDITIVE_PATTERNS.get(lang or "")
+    if additive is not None:
+        vocab = ADDITIVE[lang or ""]
+        for m in additive.finditer(folded):
+            words = re.findall(r"\w+", m.group())
+            value = sum(vocab.get(w, vocab.get(w.removeprefix("و"), 0)) for w in words)
+            if value >= 2:
+                found.append((m.start(), m.end(), value, False))
+    if lang == "zh":
+        for m in _ZH_NUMBER.finditer(folded):
+            value = zh_to_int(m.group())
+            if value is not None and value >= 2 and m.group() not in {"一", "两"}:
+                found.append((m.start(), m.end(), value, False))
     for m in re.finditer(r"\b(?:une?\s+|una\s+)?(\w+aines?|decenas?|veintenas?|treintenas?|"
                          r"cuarentenas?|centenar(?:es)?|dozens)\b", folded):
         value = approximate_noun(m.group(1))

@@ -65,7 +65,9 @@ def test_extract_prints_one_json_line_per_claim() -> None:
     keys = {"kind", "treaty", "iso3", "action", "count", "qualifier", "negated", "tense",
             "date", "evidence"}
     assert all(set(r) == keys for r in records)
-    france, count = records
+    events = [r for r in records if r["kind"] == "event_date"]  # article-level (issue 10)
+    assert [(e["date"], e["action"]) for e in events] == [("2025-10-25", "signature")]
+    france, count = [r for r in records if r["kind"] != "event_date"]
     assert (france["iso3"], france["negated"], france["date"]) == ("FRA", True, "2025-10-25")
     assert (count["kind"], count["count"], count["qualifier"]) == ("count", 65, "exact")
     assert france["treaty"] == "cybercrime"
@@ -74,4 +76,5 @@ def test_extract_prints_one_json_line_per_claim() -> None:
 def test_extract_a_seed_file() -> None:
     proc = run("extract", str(REPO / "benchmarks" / "news_seeds" / "002.txt"))
     assert proc.returncode == 0, proc.stderr
-    assert [json.loads(line)["count"] for line in proc.stdout.splitlines()] == [65]
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["count"] for r in records if r["kind"] != "event_date"] == [65]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 from ingestion.news import gdelt
 from ingestion.news.articles import ArticleRejected, canonical_url, read_article
-from ingestion.news.feeds import FeedError, google_news_url, parse_feed
+from ingestion.news.feeds import FeedError, google_news_url, parse_feed, resolve_google_news
 
 REPO = Path(__file__).resolve().parents[2]
 NEWS = REPO / "snapshot" / "news"
@@ -84,3 +85,31 @@ def test_article_page_text() -> None:
 def test_bad_pages_are_rejected_with_a_reason(body: bytes, ctype: str, reason: str) -> None:
     with pytest.raises(ArticleRejected, match=reason):
         read_article(body, ctype, "https://example.com/a")
+
+
+def _old_style_google_id(url: str) -> str:
+    """A Google News article id of the older kind: base64url protobuf holding the URL."""
+    raw = b"\x08\x13\x22" + bytes([len(url)]) + url.encode() + b"\xd2\x01\x00"
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def test_google_news_redirect_links_resolve_to_the_publisher() -> None:
+    publisher = "https://www.elfaro.es/noticia/14122/panorama-internacional/x.html"
+    token = _old_style_google_id(publisher)
+    assert token.startswith("CBMi")  # as Google's own ids of this kind
+    feed = f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>"Hanoi" - Google News</title>
+<item><title>65 países firman - elfaro.es</title>
+<link>https://news.google.com/rss/articles/{token}?oc=5</link>
+<guid isPermaLink="false">{token}</guid><pubDate>Sat, 25 Oct 2025 12:00:00 GMT</pubDate>
+<source url="https://www.elfaro.es">elfaro.es</source></item>
+<item><title>New-style id - example</title>
+<link>https://news.google.com/rss/articles/AU_yqLNopaque?oc=5</link>
+<pubDate>Sat, 25 Oct 2025 13:00:00 GMT</pubDate></item>
+</channel></rss>""".encode()
+    items = parse_feed(feed, "es")
+    assert items[0].url == publisher
+    assert canonical_url(items[0].url) == "https://elfaro.es/noticia/14122/panorama-internacional/x.html"
+    # a new-style id holds no URL: kept as it is (its page is then rejected as no article)
+    assert items[1].url == "https://news.google.com/rss/articles/AU_yqLNopaque?oc=5"
+    assert resolve_google_news("https://example.com/a?oc=5") == "https://example.com/a?oc=5"

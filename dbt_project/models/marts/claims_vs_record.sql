@@ -13,6 +13,10 @@
 -- ones with the latest count): exact must equal, approximate within 10% (at least 2),
 -- at_least >=, at_most <=. Negated counts and treaties without known participants stay
 -- unconfirmed.
+-- Event dates (signature, ratification ... of the treaty on a day): confirmed when the record
+-- shows such an act on that day, or the treaty entering into force then; unconfirmed otherwise.
+-- Every claim is kept: one that cannot be judged is 'unjudged' with the reason (no treaty
+-- recognised, a treaty that is not watched, an article without a date).
 with
 
 claims as (
@@ -49,12 +53,36 @@ comparable as (
         claims.*,
         treaties.mtdsg_no,
         treaties.participants_known,
+        treaties.eif_date,
         progress.as_of_date as record_as_of,
-        case when claims.action = 'signature' then 'signature' else 'consent' end
-            as action_class
+        case
+            when claims.action in ('signature', 'opening_for_signature', 'ceremony')
+                then 'signature'
+            else 'consent'
+        end as action_class,
+        case
+            when claims.treaty_id is null then 'no treaty recognised in the article'
+            when treaties.treaty_id is null or not treaties.is_watched
+                then 'treaty not watched: ' || claims.treaty_id
+            when claims.published_on is null then 'article has no date'
+        end as unjudged_reason
     from claims
-    inner join treaties on claims.treaty_id = treaties.treaty_id
+    left join treaties on claims.treaty_id = treaties.treaty_id
     left join progress on claims.treaty_id = progress.treaty_id
+),
+
+event_record as (
+    select
+        comparable.claim_id,
+        count(record_actions.participant_id) as acts_that_day
+    from comparable
+    left join record_actions
+        on
+            comparable.treaty_id = record_actions.treaty_id
+            and comparable.action_class = record_actions.action_class
+            and comparable.claim_date = record_actions.action_date
+    where comparable.claim_kind = 'event_date'
+    group by comparable.claim_id
 ),
 
 country_record as (
@@ -92,6 +120,7 @@ joined as (
     select
         comparable.*,
         country_record.record_action_date,
+        event_record.acts_that_day,
         case
             when comparable.claim_kind = 'count' and comparable.participants_known
                 then
@@ -103,12 +132,20 @@ joined as (
     from comparable
     left join country_record on comparable.claim_id = country_record.claim_id
     left join count_record on comparable.claim_id = count_record.claim_id
+    left join event_record on comparable.claim_id = event_record.claim_id
 ),
 
 judged as (
     select
         *,
         case
+            when unjudged_reason is not null then 'unjudged'
+            when claim_kind = 'event_date'
+                then case
+                    when acts_that_day > 0 then 'confirmed'
+                    when action = 'entry_into_force' and eif_date = claim_date then 'confirmed'
+                    else 'unconfirmed'
+                end
             when claim_kind = 'country_action' and tense = 'past' and not is_negated
                 then case
                     when record_action_date is null then 'unconfirmed'
@@ -159,12 +196,14 @@ final as (
         tense,
         claim_count,
         qualifier,
+        claim_date,
         published_on as article_date,
         record_action_date,
         cast(record_action_date - published_on as integer) as lag_days,
         cast(record_count as integer) as record_count,
         record_as_of,
         verdict,
+        unjudged_reason,
         evidence
     from judged
 )
