@@ -31,6 +31,9 @@ class ReportData:
     replay_of: str | None = None  # what it replayed
     built_on: date = field(default_factory=date.today)
     world: dict | None = None  # GeoJSON FeatureCollection keyed by ISO alpha-3
+    # watched treaties a later night failed to refresh (treaty_freshness): they show their
+    # last good state; mtdsg_no, last_refreshed_night, stale_reason
+    stale_treaties: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def stale_days(self) -> int | None:
@@ -90,6 +93,13 @@ def read_report_data(published_db: Path, regions_csv: Path) -> ReportData:
             order by c.article_date desc, c.mtdsg_no, c.claim_kind, claim
             """
         ).df()
+        stale_treaties = con.execute(
+            """
+            select f.mtdsg_no, f.last_refreshed_night, f.stale_reason
+            from treaty_freshness f join dim_treaty t using (treaty_id)
+            where f.is_stale and t.is_watched order by f.mtdsg_no
+            """
+        ).df()
     regions = pd.read_csv(regions_csv, dtype=str, keep_default_na=False)
     participation = participation.merge(regions, on="iso3", how="left")
     participation["m49_region"] = participation["m49_region"].where(
@@ -101,7 +111,7 @@ def read_report_data(published_db: Path, regions_csv: Path) -> ReportData:
     world = json.loads(WORLD_GEOJSON.read_text(encoding="utf-8"))
     return ReportData(
         night, treaties, daily, participation, changes, claims,
-        is_replay=is_replay, replay_of=replay_of, world=world,
+        is_replay=is_replay, replay_of=replay_of, world=world, stale_treaties=stale_treaties,
     )
 
 

@@ -299,6 +299,13 @@ def _banners(data: ReportData) -> str:
             f"<div class='banner stale' id='stale-banner'>Stale: the published night "
             f"{_e(data.night)} is {data.stale_days} days old.</div>"
         )
+    for row in data.stale_treaties.itertuples():
+        refreshed = row.last_refreshed_night if pd.notna(row.last_refreshed_night) else None
+        out.append(
+            "<div class='banner stale treaty-stale'>"
+            f"{_e(row.mtdsg_no)} is stale: shown as of night {_e(refreshed or 'never')}; "
+            f"tonight's refresh failed: {_e(row.stale_reason)}</div>"
+        )
     return "".join(out)
 
 

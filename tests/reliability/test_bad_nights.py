@@ -35,7 +35,12 @@ from faults import (
 )
 
 from ingestion.cli import main as cli
-from ingestion.pipeline import run_untc_night, run_warehouse_night, warehouse_alert
+from ingestion.pipeline import (
+    run_untc_night,
+    run_warehouse_night,
+    warehouse_alert,
+    warehouse_report,
+)
 from ingestion.settings import load_settings
 from ingestion.untc.validate import LoadRejected
 
@@ -79,6 +84,7 @@ def nights(tmp_path_factory: pytest.TempPathFactory):
             state[when]["signatories"] = {
                 r[0]: r[1] for r in published("select mtdsg_no, signatories from treaty_progress")
             }
+            state[when]["report"] = warehouse_report().read_text(encoding="utf-8")
 
         night(GOOD)
         untc.set("XVIII-16", empty_table)
@@ -153,6 +159,13 @@ def test_faulty_night_says_which_treaty_is_stale_and_why(nights) -> None:
         is_stale, stale_outcome, reason, refreshed = fresh[mtdsg_no]
         assert is_stale and stale_outcome == outcome and words in reason, (mtdsg_no, reason)
         assert refreshed == GOOD
+
+
+def test_report_shows_which_treaty_is_stale(nights) -> None:
+    report = nights[FAULTS]["report"]
+    assert "XVIII-16 is stale: shown as of night 2026-11-20" in report
+    assert "no participant rows" in report
+    assert "is stale: shown as of" not in nights[AGAIN]["report"]
 
 
 def test_good_night_after_faults_changes_and_alerts_nothing(nights) -> None:
