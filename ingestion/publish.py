@@ -25,6 +25,10 @@ from ingestion.settings import Settings
 MARTS_SCHEMA = "marts"
 META_TABLE = "meta_publish"
 KEEP_PARQUET_VERSIONS = 2
+# Written explicitly so a DuckDB upgrade never silently raises the file format: storage
+# format v1.0.0 (version number 64) opens in every DuckDB client from 1.0 on (CLI, Python,
+# JDBC, Node). See docs/architecture.md, "DuckDB 1.5.5, file format v1.0.0".
+STORAGE_VERSION = "v1.0.0"
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,7 @@ def publish(settings: Settings, logical_date: date) -> PublishResult:
         loads = con.execute(
             "select load_id, status from raw.loads where status = 'accepted' order by load_id"
         ).fetchall()
-        con.execute(f"attach {_sql_str(str(tmp))} as pub")
+        con.execute(f"attach {_sql_str(str(tmp))} as pub (storage_version '{STORAGE_VERSION}')")
         try:
             for table in tables:
                 con.execute(

@@ -55,7 +55,7 @@ class Settings:
 
     @property
     def parquet_dir(self) -> Path:
-        """One Parquet file per published mart, for tools without DuckDB >= 2.0."""
+        """One Parquet file per published mart, for tools without DuckDB."""
         return self.warehouse_dir / "parquet"
 
 
