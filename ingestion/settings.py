@@ -32,6 +32,10 @@ class Settings:
     expectations_dir: Path
     offline: bool
     watchlist_mode: str | None  # "watchlist" | "all" | None (take the config file's)
+    parquet_keep_nights: int = 7  # dated Parquet publications kept (parquet-nights/<night>/)
+    serve_postgres_dsn: str | None = None  # optional: also serve the marts from PostgreSQL
+    serve_postgres_schema: str = "treatywatch"
+    serve_postgres_reader_role: str = "treatywatch_reader"
 
     @property
     def raw_dir(self) -> Path:
@@ -55,8 +59,25 @@ class Settings:
 
     @property
     def parquet_dir(self) -> Path:
-        """One Parquet file per published mart, for tools without DuckDB."""
+        """Stable path of each published table: ``parquet/<table>.parquet`` (always the latest)."""
         return self.warehouse_dir / "parquet"
+
+
+class SettingsError(ValueError):
+    """An environment variable holds an unusable value; the message names it."""
+
+
+def _env_int(name: str, default: int, minimum: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r}: not a whole number") from None
+    if value < minimum:
+        raise SettingsError(f"{name}={raw!r}: must be at least {minimum}")
+    return value
 
 
 def load_settings() -> Settings:
@@ -72,4 +93,10 @@ def load_settings() -> Settings:
         expectations_dir=_env_path("TREATYWATCH_EXPECTATIONS_DIR", home / "expectations"),
         offline=os.environ.get("TREATYWATCH_OFFLINE", "").strip().lower() in _TRUE,
         watchlist_mode=os.environ.get("TREATYWATCH_WATCHLIST_MODE") or None,
+        parquet_keep_nights=_env_int("TREATYWATCH_PARQUET_KEEP_NIGHTS", 7, minimum=1),
+        serve_postgres_dsn=os.environ.get("TREATYWATCH_SERVE_POSTGRES_DSN") or None,
+        serve_postgres_schema=os.environ.get("TREATYWATCH_SERVE_POSTGRES_SCHEMA") or "treatywatch",
+        serve_postgres_reader_role=(
+            os.environ.get("TREATYWATCH_SERVE_POSTGRES_READER_ROLE") or "treatywatch_reader"
+        ),
     )
