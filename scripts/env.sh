@@ -31,6 +31,9 @@ export AIRFLOW__CORE__DAGS_FOLDER="$ROOT/dags"
 export AIRFLOW__CORE__LOAD_EXAMPLES=False
 export AIRFLOW__CORE__PARALLELISM="${AIRFLOW__CORE__PARALLELISM:-4}"
 export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=False
+# `airflow standalone` / `airflow api-server`: listen on this machine only (Airflow's default
+# is 0.0.0.0, every interface); set AIRFLOW__API__HOST=0.0.0.0 yourself to expose the UI.
+export AIRFLOW__API__HOST="${AIRFLOW__API__HOST:-127.0.0.1}"
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false
 # What dbt needs when run by hand (`cd dbt_project && dbt build`): the working DB the pipeline
 # builds (dbt_project/profiles.yml reads TREATYWATCH_WORK_DB), and the same target/ and logs/
