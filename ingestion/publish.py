@@ -97,12 +97,24 @@ def published_state(settings: Settings) -> dict | None:
     return read_json(settings.warehouse_dir / STATE_FILE)
 
 
+def _lake_label(settings: Settings) -> str | None:
+    """The DuckLake catalog as recorded in publication.json (no password), or None."""
+    from ingestion.ducklake import redacted
+
+    return redacted(settings.ducklake_catalog) if settings.ducklake_catalog else None
+
+
 def _is_intact(settings: Settings, state: dict) -> bool:
-    """Whether every file the recorded publication consists of is still in place."""
+    """Whether every part of the recorded publication is still in place.
+
+    Files must exist, and the publication must have gone to the DuckLake catalog configured
+    now (a newly configured lake gets the current publication on the next run).
+    """
     files = [settings.published_db] + [
         settings.parquet_dir / f"{table}.parquet" for table in state.get("tables", [])
     ]
-    return settings.parquet_dir.is_dir() and all(f.is_file() for f in files)
+    return (settings.parquet_dir.is_dir() and all(f.is_file() for f in files)
+            and state.get("ducklake") == _lake_label(settings))
 
 
 def _manifest_nodes(settings: Settings) -> dict[str, dict]:
@@ -209,6 +221,12 @@ def publish(settings: Settings, logical_date: date) -> PublishResult:
                 _comment(con, table, *docs.get(table, ("", {})))
                 _write_parquet(con, table, tmp_night / f"{table}.parquet", ParquetMeta(
                     *docs.get(table, ("", {})), keys.get(table, []), fingerprint, logical_date))
+            if settings.ducklake_catalog:
+                # committed before the file swaps; a rerun after a crash finds it done
+                from ingestion.ducklake import publish_to_lake
+
+                publish_to_lake(con, settings, "pub.main", published_tables, docs,
+                                fingerprint, logical_date)
         finally:
             con.execute("detach pub")
     os.replace(tmp_db, target)
@@ -221,6 +239,7 @@ def publish(settings: Settings, logical_date: date) -> PublishResult:
         "published_at": published_at.isoformat(),
         "tables": published_tables,
         "parquet_night": f"{NIGHTS_DIR}/{night_dir.name}",
+        "ducklake": _lake_label(settings),
     })
     _prune_nights(nights_dir, settings.parquet_keep_nights)
     return PublishResult(True, fingerprint, tuple(tables), target)

@@ -36,6 +36,8 @@ class Settings:
     serve_postgres_dsn: str | None = None  # optional: also serve the marts from PostgreSQL
     serve_postgres_schema: str = "treatywatch"
     serve_postgres_reader_role: str = "treatywatch_reader"
+    ducklake_catalog: str | None = None  # optional: also publish into DuckLake (ingestion/ducklake)
+    ducklake_data_path: Path | None = None  # the lake's data files (default warehouse/ducklake)
 
     @property
     def raw_dir(self) -> Path:
@@ -98,5 +100,10 @@ def load_settings() -> Settings:
         serve_postgres_schema=os.environ.get("TREATYWATCH_SERVE_POSTGRES_SCHEMA") or "treatywatch",
         serve_postgres_reader_role=(
             os.environ.get("TREATYWATCH_SERVE_POSTGRES_READER_ROLE") or "treatywatch_reader"
+        ),
+        ducklake_catalog=os.environ.get("TREATYWATCH_DUCKLAKE_CATALOG") or None,
+        ducklake_data_path=_env_path(
+            "TREATYWATCH_DUCKLAKE_DATA_PATH",
+            _env_path("TREATYWATCH_WAREHOUSE_DIR", home / "warehouse") / "ducklake",
         ),
     )
