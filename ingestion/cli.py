@@ -84,13 +84,16 @@ def _nightly(args: argparse.Namespace) -> int:
         os.environ["TREATYWATCH_OFFLINE"] = "1"
     if args.all:
         os.environ["TREATYWATCH_WATCHLIST_MODE"] = "all"
+    from ingestion.ducklake import DuckLakeError
     from ingestion.http import SourceUnreachable
     from ingestion.pipeline import (
         MartsRejected,
         run_news_night,
         run_untc_night,
         run_warehouse_night,
+        warehouse_serve,
     )
+    from ingestion.serve_postgres import ServeError
     from ingestion.untc.validate import LoadRejected
 
     night = args.date or date.today()
@@ -100,11 +103,12 @@ def _nightly(args: argparse.Namespace) -> int:
         news_id = run_news_night(night)
         print(f"load {news_id} accepted")
         result = run_warehouse_night(night)
-    except (SourceUnreachable, LoadRejected, MartsRejected) as exc:
+        state = "published" if result.published else "unchanged (already published)"
+        print(f"warehouse {state}: {result.path} ({len(result.tables)} tables)")
+        print(warehouse_serve())  # as the warehouse DAG's serve_postgres task
+    except (SourceUnreachable, LoadRejected, MartsRejected, ServeError, DuckLakeError) as exc:
         print(f"treatywatch: {exc}", file=sys.stderr)
         return 1
-    state = "published" if result.published else "unchanged (already published)"
-    print(f"warehouse {state}: {result.path} ({len(result.tables)} tables)")
     # as the warehouse DAG does after publish; neither can undo it
     from ingestion.pipeline import warehouse_alert, warehouse_report
 
@@ -162,6 +166,7 @@ def _sql(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     import duckdb
 
+    from ingestion.ducklake import DuckLakeError
     from ingestion.pipeline import (
         MartsRejected,
         warehouse_publish,
@@ -179,7 +184,7 @@ def _publish(args: argparse.Namespace) -> int:
     except MartsRejected as exc:
         print(f"treatywatch: {exc}", file=sys.stderr)
         return 1
-    except (duckdb.Error, ServeError, RuntimeError) as exc:
+    except (duckdb.Error, ServeError, DuckLakeError, RuntimeError) as exc:
         print(f"treatywatch: publish: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 1
     return 0
