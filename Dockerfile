@@ -25,37 +25,10 @@ RUN useradd --uid "${AIRFLOW_UID}" --gid 0 --home-dir /opt/airflow --create-home
 
 WORKDIR /opt/treatywatch
 
-# 1. Dependencies: the project's one pinned set (requirements.lock) plus what the Celery and
-#    Postgres extras add on top of it. requirements.lock is also the constraints file, so
-#    nothing already pinned there can move. celery stays at 5.6.3: 5.7.0 breaks the import of
-#    the CeleryExecutor (measured; see docs/docker.md). The other extra pins are what pip
-#    resolved for these extras against the lock (Python 3.11, November 2026), checked with
-#    `pip check`; change them together.
+# 1. Dependencies: the project's one pinned set, requirements.lock (it includes the Celery and
+#    Postgres extras of Airflow; celery stays at 5.6.3: 5.7.0 breaks the CeleryExecutor import).
 COPY requirements.lock ./
-RUN pip install -c requirements.lock -r requirements.lock \
-        "apache-airflow[celery,postgres]==3.3.2" \
-        apache-airflow-providers-celery==3.26.0 \
-        apache-airflow-providers-postgres==7.1.1 \
-        celery==5.6.3 \
-        psycopg2-binary==2.9.13 \
-        amqp==5.4.2 \
-        asyncpg==0.32.0 \
-        billiard==4.3.2 \
-        click-didyoumean==0.3.1 \
-        click-plugins==1.1.1.2 \
-        click-repl==0.4.1 \
-        flower==2.2.0 \
-        humanize==4.17.0 \
-        kombu==5.6.2 \
-        prometheus_client==0.26.0 \
-        prompt_toolkit==3.0.53 \
-        psycopg==3.3.9 \
-        psycopg-binary==3.3.9 \
-        redis==6.4.0 \
-        tornado==6.6.1 \
-        vine==5.1.0 \
-        wcwidth==0.9.4 \
-    && pip check
+RUN pip install -r requirements.lock && pip check
 
 # 2. The project itself (package `ingestion`, console script `treatywatch`). Its dependencies
 #    are all installed above, hence --no-deps. The folders compose mounts over (dags/,

@@ -1,12 +1,13 @@
-"""Warehouse build, after every accepted load: dbt build -> audit marts -> publish -> alert, report.
+"""Warehouse build after every accepted load: dbt build -> audit -> publish -> serve, alert, report.
 
 Triggered by the `untc_accepted_load` or the `news_accepted_load` asset.
 dbt builds staging, intermediate and mart models
 (and runs its tests) on accepted loads only; the `marts` Great Expectations gate audits the
 result; only then are the marts written to a new DuckDB file (and Parquet set) that atomically
 replaces `warehouse/treatywatch.duckdb`. Any failure leaves the published warehouse as it was.
-After publish, `alert` sends new status_changes to subscribers (config/subscriptions.yml) and
-`report` writes warehouse/report.html; neither can undo the publish.
+After publish, `serve_postgres` copies the publication into PostgreSQL for BI tools (when
+TREATYWATCH_SERVE_POSTGRES_DSN is set), `alert` sends new status_changes to subscribers
+(config/subscriptions.yml) and `report` writes warehouse/report.html; none can undo the publish.
 """
 
 from __future__ import annotations
@@ -60,6 +61,13 @@ def warehouse():
             result = warehouse_publish(night_of(context))
         return {"published": result.published, "fingerprint": result.fingerprint}
 
+    @task(pool=DUCKDB_POOL)
+    def serve_postgres() -> str:
+        # skips itself without TREATYWATCH_SERVE_POSTGRES_DSN; reads the publication's Parquet
+        from ingestion.pipeline import warehouse_serve
+
+        return warehouse_serve()
+
     @task(pool=DUCKDB_POOL, retries=0)
     def alert() -> str:
         # delivery failures are recorded in the ledger and retried next run, never raised
@@ -74,6 +82,7 @@ def warehouse():
         return str(warehouse_report())
 
     published = dbt_build() >> audit_marts() >> publish()
+    published >> serve_postgres()
     published >> alert()
     published >> report()
 

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ingestion.errors import KnownFailure
+from ingestion.output import FORMATS
 
 
 def _parse_untc(args: argparse.Namespace) -> int:
@@ -69,7 +70,7 @@ def _extract(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         print(f"treatywatch: cannot read {args.file}: {exc}", file=sys.stderr)
         return 2
-    reference = date.fromisoformat(args.date) if args.date else None
+    reference = args.date
     result = extract(text, aliases=treaty_aliases(load_settings().watchlist_path),
                      language=args.lang, reference_date=reference)
     for claim in result.claims:
@@ -91,6 +92,7 @@ def _nightly(args: argparse.Namespace) -> int:
         run_warehouse_night,
         warehouse_alert,
         warehouse_report,
+        warehouse_serve,
     )
     from ingestion.settings import load_settings
 
@@ -104,6 +106,7 @@ def _nightly(args: argparse.Namespace) -> int:
         result = run_warehouse_night(night, settings)
         state = "published" if result.published else "unchanged (already published)"
         print(f"warehouse {state}: {result.path} ({len(result.tables)} tables)")
+        print(warehouse_serve(settings))  # as the warehouse DAG's serve_postgres task
         # as the warehouse DAG does after publish; neither can undo it
         print(f"alerts: {warehouse_alert(settings)}")
         print(f"report: {warehouse_report(settings)}")
@@ -166,6 +169,7 @@ def _loads(args: argparse.Namespace) -> int:
 def _sql(args: argparse.Namespace) -> int:
     import duckdb
 
+    from ingestion.output import WRITERS
     from ingestion.settings import load_settings
 
     path = load_settings().published_db
@@ -173,28 +177,69 @@ def _sql(args: argparse.Namespace) -> int:
         print(f"treatywatch: no published warehouse at {path}: run ./run.sh first", file=sys.stderr)
         return 1
     query = sys.stdin.read() if args.query == "-" else args.query
-    with duckdb.connect(str(path), read_only=True) as con:
-        try:
-            relation = con.sql(query)
-        except duckdb.Error as exc:
-            print(f"treatywatch: {exc}", file=sys.stderr)
-            return 1
-        if relation is not None:
-            relation.show(max_width=200, max_rows=args.max_rows)
-    return 0
-
-
-def _night(text: str) -> date:
-    """argparse type: a night as YYYY-MM-DD."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+        with duckdb.connect(str(path), read_only=True) as con:
+            result = con.execute(query)
+            if result.description is None:
+                return 0
+            columns = [d[0] for d in result.description]
+            rows = result.fetchmany(args.max_rows) if args.max_rows else result.fetchall()
+    except duckdb.Error as exc:
+        print(f"treatywatch: {path}: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1
+    WRITERS[args.format](columns, rows, sys.stdout)
+    return 0
 
 
 def one_line(exc: BaseException) -> str:
     """The operator's message of a known failure (multi-line details stay indented below)."""
     return str(exc).rstrip()
+
+
+def _publish(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from ingestion.ducklake import DuckLakeError
+    from ingestion.pipeline import (
+        MartsRejected,
+        warehouse_publish,
+        warehouse_serve,
+        warehouse_validate,
+    )
+    from ingestion.serve_postgres import ServeError
+
+    try:
+        warehouse_validate(args.date)  # the mart gate: nothing unaudited is published
+        result = warehouse_publish(args.date)
+        state = "published" if result.published else "unchanged (already published)"
+        print(f"warehouse {state}: {result.path} ({len(result.tables)} tables)")
+        print(warehouse_serve())
+    except MartsRejected as exc:
+        print(f"treatywatch: {exc}", file=sys.stderr)
+        return 1
+    except (duckdb.Error, ServeError, DuckLakeError, RuntimeError) as exc:
+        print(f"treatywatch: publish: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _iso_date(text: str) -> date:
+    """argparse type: a YYYY-MM-DD date."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    """argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -210,18 +255,23 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("extract", help="extract treaty claims from a plain-text article")
     e.add_argument("file", help="path of a UTF-8 text file, or - for stdin")
     e.add_argument("--lang", help="the article's language (default: detected)")
-    e.add_argument("--date", help="publication date (YYYY-MM-DD): the year of dates without one")
+    e.add_argument("--date", type=_iso_date,
+                   help="publication date (YYYY-MM-DD): the year of dates without one")
     e.set_defaults(func=_extract)
 
     n = sub.add_parser("nightly", help="run the whole night without Airflow")
-    n.add_argument("--date", type=_night, help="the night (YYYY-MM-DD); default today")
+    n.add_argument("--date", type=_iso_date, help="the night (YYYY-MM-DD); default today")
     n.add_argument("--offline", action="store_true", help="replay the recorded snapshot")
     n.add_argument("--all", action="store_true", help="every treaty of the catalogue")
     n.set_defaults(func=_nightly)
 
     q = sub.add_parser("sql", help="query the published warehouse (read-only)")
     q.add_argument("query", help="SQL text, or - to read it from stdin")
-    q.add_argument("--max-rows", type=int, default=100)
+    q.add_argument("--format", choices=FORMATS, default="table",
+                   help="output: aligned table (default), csv, json (array of objects), markdown; "
+                        "cells are never cut")
+    q.add_argument("--max-rows", type=_positive_int, default=None,
+                   help="print at most this many rows (default: all)")
     q.set_defaults(func=_sql)
 
     a = sub.add_parser(
@@ -232,8 +282,17 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--note", help="why the change is real (kept in raw.accepted_changes)")
     a.set_defaults(func=_accept_change)
 
+    pub = sub.add_parser(
+        "publish",
+        help="publish the marts of the working DB (e.g. after a hand-run dbt build): "
+             "mart gate, then DuckDB file + Parquet, then PostgreSQL if configured",
+    )
+    pub.add_argument("--date", type=_iso_date, default=date.today(),
+                     help="the night the publication is for (YYYY-MM-DD); default today")
+    pub.set_defaults(func=_publish)
+
     s = sub.add_parser("loads", help="list the latest loads and their status")
-    s.add_argument("--limit", type=int, default=20)
+    s.add_argument("--limit", type=_positive_int, default=20)
     s.set_defaults(func=_loads)
     return parser
 

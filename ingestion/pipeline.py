@@ -199,6 +199,37 @@ def warehouse_publish(logical_date: date, settings: Settings | None = None) -> P
     return result
 
 
+def warehouse_serve(settings: Settings | None = None) -> str:
+    """Copy the current publication into PostgreSQL for BI tools, when a DSN is configured.
+
+    Runs after publish from the publication's own Parquet files (never the DuckDB file), so a
+    failure here leaves both the DuckDB publication and the served schema as they were; the
+    retry or the next night serves again (a served publication is not copied twice).
+    """
+    from ingestion.publish import published_state
+    from ingestion.serve_postgres import serve
+
+    settings = settings or load_settings()
+    if not settings.serve_postgres_dsn:
+        return "postgres serving not configured (TREATYWATCH_SERVE_POSTGRES_DSN)"
+    state = published_state(settings)
+    if not state:
+        raise RuntimeError(f"nothing published yet in {settings.warehouse_dir}")
+    result = serve(
+        settings.serve_postgres_dsn,
+        settings.warehouse_dir / state["parquet_night"],
+        schema=settings.serve_postgres_schema,
+        reader_role=settings.serve_postgres_reader_role,
+    )
+    if not result.served:
+        return f"postgres schema {result.schema} already serves this publication"
+    summary = (f"postgres schema {result.schema} now serves night {state['logical_date']} "
+               f"({len(result.tables)} tables; build {result.build_seconds:.1f} s, "
+               f"swap {result.swap_seconds * 1000:.0f} ms)")
+    log.info(summary)
+    return summary
+
+
 def run_untc_night(logical_date: date, settings: Settings | None = None) -> str:
     """fetch -> land -> parse -> validate, without Airflow (CLI and benchmarks)."""
     settings = settings or load_settings()

@@ -56,6 +56,12 @@ class Settings:
     guard_max_removed_share: float = 0.10
     # How long a step waits for another run holding the warehouse lock (ingestion/locking.py).
     lock_wait_s: float = 0.0
+    parquet_keep_nights: int = 7  # dated Parquet publications kept (parquet-nights/<night>/)
+    serve_postgres_dsn: str | None = None  # optional: also serve the marts from PostgreSQL
+    serve_postgres_schema: str = "treatywatch"
+    serve_postgres_reader_role: str = "treatywatch_reader"
+    ducklake_catalog: str | None = None  # optional: also publish into DuckLake (ingestion/ducklake)
+    ducklake_data_path: Path | None = None  # the lake's data files (default warehouse/ducklake)
 
     @property
     def raw_dir(self) -> Path:
@@ -89,8 +95,25 @@ class Settings:
 
     @property
     def parquet_dir(self) -> Path:
-        """One Parquet file per published mart, for tools without DuckDB >= 2.0."""
+        """Stable path of each published table: ``parquet/<table>.parquet`` (always the latest)."""
         return self.warehouse_dir / "parquet"
+
+
+class SettingsError(ValueError):
+    """An environment variable holds an unusable value; the message names it."""
+
+
+def _env_int(name: str, default: int, minimum: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r}: not a whole number") from None
+    if value < minimum:
+        raise SettingsError(f"{name}={raw!r}: must be at least {minimum}")
+    return value
 
 
 def load_settings() -> Settings:
@@ -112,4 +135,15 @@ def load_settings() -> Settings:
         guard_max_removed_actions=int(_env_number("TREATYWATCH_GUARD_MAX_REMOVED_ACTIONS", 5)),
         guard_max_removed_share=_env_number("TREATYWATCH_GUARD_MAX_REMOVED_SHARE", 0.10),
         lock_wait_s=_env_number("TREATYWATCH_LOCK_WAIT_S", 0.0),
+        parquet_keep_nights=_env_int("TREATYWATCH_PARQUET_KEEP_NIGHTS", 7, minimum=1),
+        serve_postgres_dsn=os.environ.get("TREATYWATCH_SERVE_POSTGRES_DSN") or None,
+        serve_postgres_schema=os.environ.get("TREATYWATCH_SERVE_POSTGRES_SCHEMA") or "treatywatch",
+        serve_postgres_reader_role=(
+            os.environ.get("TREATYWATCH_SERVE_POSTGRES_READER_ROLE") or "treatywatch_reader"
+        ),
+        ducklake_catalog=os.environ.get("TREATYWATCH_DUCKLAKE_CATALOG") or None,
+        ducklake_data_path=_env_path(
+            "TREATYWATCH_DUCKLAKE_DATA_PATH",
+            _env_path("TREATYWATCH_WAREHOUSE_DIR", home / "warehouse") / "ducklake",
+        ),
     )

@@ -31,5 +31,17 @@ export AIRFLOW__CORE__DAGS_FOLDER="$ROOT/dags"
 export AIRFLOW__CORE__LOAD_EXAMPLES=False
 export AIRFLOW__CORE__PARALLELISM="${AIRFLOW__CORE__PARALLELISM:-4}"
 export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=False
+# `airflow standalone` / `airflow api-server`: listen on this machine only (Airflow's default
+# is 0.0.0.0, every interface); set AIRFLOW__API__HOST=0.0.0.0 yourself to expose the UI.
+export AIRFLOW__API__HOST="${AIRFLOW__API__HOST:-127.0.0.1}"
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false
+# What dbt needs when run by hand (`cd dbt_project && dbt build`): the working DB the pipeline
+# builds (dbt_project/profiles.yml reads TREATYWATCH_WORK_DB), and the same target/ and logs/
+# folders the pipeline uses, so `treatywatch publish` then finds the fresh manifest's docs.
+_tw_data="${TREATYWATCH_DATA_DIR:-${TREATYWATCH_HOME:-$ROOT}/data}"
+export TREATYWATCH_WORK_DB="${TREATYWATCH_WORK_DB:-$_tw_data/treatywatch_work.duckdb}"
+export DBT_PROFILES_DIR="${DBT_PROFILES_DIR:-$ROOT/dbt_project}"
+export DBT_TARGET_PATH="${DBT_TARGET_PATH:-$_tw_data/dbt/target}"
+export DBT_LOG_PATH="${DBT_LOG_PATH:-$_tw_data/dbt/logs}"
+unset _tw_data
 export TQDM_DISABLE=1
