@@ -57,6 +57,13 @@ def work_db(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         try:
             con = duckdb.connect(str(settings.work_db))
         except duckdb.IOException as exc:
+            if "version number" in str(exc):
+                raise WorkDbLocked(
+                    f"the working database {settings.work_db} was written by another DuckDB "
+                    f"version ({str(exc).splitlines()[0]}); this installation pins duckdb "
+                    f"{duckdb.__version__}: keep the DuckDB that wrote it, or move the file "
+                    "away and start a new history"
+                ) from None
             if "lock" not in str(exc).lower():
                 raise
             # DuckDB's message names the process; ours says what to do about it.
