@@ -15,11 +15,10 @@ __all__ = ["GATE", "LoadRejected", "load_frames", "validate_load"]
 
 
 def load_frames(con: duckdb.DuckDBPyConnection, load_id: str) -> dict[str, pd.DataFrame]:
-    """The DataFrames the gate checks: every payload this load fetched usably, parsed."""
-    # quarantined payloads will not be read (guards.py), so they are not gated either
+    """The DataFrames the gate checks: every payload this load fetched, parsed."""
+    # quarantined payloads are gated too: the gate checks everything the night landed
     in_load = (
-        "select distinct sha256 from raw.fetch_log where load_id = $load "
-        "and sha256 is not null and outcome != 'quarantined'"
+        "select distinct sha256 from raw.fetch_log where load_id = $load and sha256 is not null"
     )
     params = {"load": load_id}
     treaties = con.execute(

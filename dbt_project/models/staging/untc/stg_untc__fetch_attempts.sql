@@ -1,7 +1,12 @@
--- Every fetch of every finished UN Treaty Collection load, whatever the load's outcome:
--- staleness needs what was tried and failed, not only what was read. No payload is read here
--- (only outcomes and reasons), so rejected loads stay unread in every other sense.
+-- Every fetch of every readable UN Treaty Collection load, whatever its outcome (quarantined
+-- and failed fetches included): staleness needs what was tried and failed, not only what was
+-- read. No payload is read here, only outcomes and reasons. Rejected and failed loads are not
+-- read at all: the marts, freshness included, stay as the last readable night left them.
 with
+
+accepted_loads as (
+    {{ accepted_load_ids('untc') }}
+),
 
 loads as (
     select * from {{ source('raw', 'loads') }}
@@ -15,12 +20,10 @@ renamed as (
     select
         fetch_log.load_id,
         loads.logical_date as night,
-        loads.status as load_status,
         fetch_log.url,
         fetch_log.fetched_at,
         fetch_log.outcome,
         fetch_log.error as error_message,
-        split_part(coalesce(loads.message, ''), chr(10), 1) as load_message,
         coalesce(
             fetch_log.subject, regexp_extract(fetch_log.url, '([^/]+)\.en\.xml$', 1)
         ) as mtdsg_no
@@ -28,8 +31,7 @@ renamed as (
     inner join loads on fetch_log.load_id = loads.load_id
     where
         fetch_log.source = 'untc'
-        and loads.source = 'untc'
-        and loads.status != 'running'
+        and fetch_log.load_id in (select accepted_loads.load_id from accepted_loads)
 )
 
 select * from renamed
