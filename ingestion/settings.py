@@ -56,6 +56,8 @@ class Settings:
     guard_max_removed_share: float = 0.10
     # How long a step waits for another run holding the warehouse lock (ingestion/locking.py).
     lock_wait_s: float = 0.0
+    # run dbt every night, even when no input changed (ingestion/build_state.py)
+    always_build: bool = False
 
     @property
     def raw_dir(self) -> Path:
@@ -112,4 +114,5 @@ def load_settings() -> Settings:
         guard_max_removed_actions=int(_env_number("TREATYWATCH_GUARD_MAX_REMOVED_ACTIONS", 5)),
         guard_max_removed_share=_env_number("TREATYWATCH_GUARD_MAX_REMOVED_SHARE", 0.10),
         lock_wait_s=_env_number("TREATYWATCH_LOCK_WAIT_S", 0.0),
+        always_build=os.environ.get("TREATYWATCH_ALWAYS_BUILD", "").strip().lower() in _TRUE,
     )
