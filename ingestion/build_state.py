@@ -147,21 +147,21 @@ def _tonight_usable(con: duckdb.DuckDBPyConnection, night: date) -> bool:
 
 
 # Official dates that make the marts of night Y differ from night X's beyond the as-of columns:
-# a date entering the as-of window (X, Y], one leaving the 365-day pace window, an entry into
-# force or an opening for signature on the way, or an event on night X itself (its row in
-# treaty_progress_daily is then also the as-of row). Deliberately broad (any action, not only
-# counting instruments): a false alarm only costs a dbt build.
+# any action, opening or entry into force dated in [X, Y] (entering the as-of window; one on
+# night X itself also makes X's row of treaty_progress_daily an event row), and a counting
+# instrument leaving the 365-day pace window of treaty_progress. A false alarm only costs a
+# dbt build.
 CALENDAR_GUARD = """
 select count(*) from (
     select action_date as day from marts.fct_treaty_actions
     union all select effective_date from marts.fct_treaty_actions
     union all select opened_for_signature_on from marts.dim_treaty
     union all select eif_date from marts.treaty_progress
-    union all select threshold_reached_on from marts.treaty_progress
 ) as official
-where
-    day between $built and $tonight
-    or (day > $built - 365 and day <= $tonight - 365)
+where day between $built and $tonight
+union all
+select count(*) from marts.treaty_progress_daily
+where new_counting_instruments > 0 and date_day > $built - 365 and date_day <= $tonight - 365
 """
 
 
@@ -187,7 +187,8 @@ def plan_build(con: duckdb.DuckDBPyConnection, settings: Settings, night: date) 
     if night_fingerprint(con, night) != night_fp:
         return BuildPlan("dbt", night, f"night {night} brought a payload or fetch outcome "
                          f"that night {built_night} did not have")
-    n_dates = con.execute(CALENDAR_GUARD, {"built": built_night, "tonight": night}).fetchone()[0]
+    n_dates = sum(n for (n,) in con.execute(
+        CALENDAR_GUARD, {"built": built_night, "tonight": night}).fetchall())
     if n_dates:
         return BuildPlan("dbt", night, f"{n_dates} official dates fall between night "
                          f"{built_night} and {night} (counts as of the night may move)")
