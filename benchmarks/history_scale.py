@@ -130,7 +130,9 @@ def main() -> None:
         TREATYWATCH_WAREHOUSE_DIR=str(root / "warehouse"),
         TREATYWATCH_UNTC_BASE_URL=site.base_url,
         TREATYWATCH_WATCHLIST_MODE="all",
-        TREATYWATCH_GUARD_MAX_REMOVED_ACTIONS="1000000",  # corrections are not removals
+        # a corrected date removes one action: in a small treaty that is over the share guard
+        TREATYWATCH_GUARD_MAX_REMOVED_ACTIONS="1000000",
+        TREATYWATCH_GUARD_MAX_REMOVED_SHARE="1.0",
         TQDM_DISABLE="1",
     )
     os.environ.pop("TREATYWATCH_OFFLINE", None)
