@@ -113,17 +113,27 @@ def test_no_change_night_skips_dbt_and_says_so(nights) -> None:
     assert "no input changed" in nights["build5"]  # the rerun
 
 
+def kept_state(tables: dict[str, list[tuple]]) -> list[str]:
+    """The marts (what is published) and the incremental models (what later nights build on);
+    plain intermediate tables are rebuilt whole by the next dbt run, so a skipped night leaves
+    them as the last build made them."""
+    return [t for t in tables
+            if t.startswith("marts.") or t.startswith("intermediate.int_payload_")]
+
+
 def test_skipped_night_equals_a_full_build(nights) -> None:
-    assert nights["after_skip"].keys() == nights["rebuilt_after_skip"].keys()
-    for table, rows in nights["rebuilt_after_skip"].items():
-        assert nights["after_skip"][table] == rows, table
+    kept = kept_state(nights["rebuilt_after_skip"])
+    assert len(kept) > 10
+    for table in kept:
+        assert nights["after_skip"][table] == nights["rebuilt_after_skip"][table], table
 
 
 def test_incremental_after_backfill_equals_full_refresh(nights) -> None:
-    assert "intermediate.int_payload_participant_status" in nights["final"]
     assert nights["final"].keys() == nights["rebuilt_final"].keys()
-    for table, rows in nights["rebuilt_final"].items():
-        assert nights["final"][table] == rows, table
+    kept = kept_state(nights["rebuilt_final"])
+    assert "intermediate.int_payload_participant_status" in kept
+    for table in kept:
+        assert nights["final"][table] == nights["rebuilt_final"][table], table
 
 
 def test_skipped_night_is_published_as_of_that_night(nights) -> None:
