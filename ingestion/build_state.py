@@ -78,6 +78,10 @@ def project_fingerprint(settings: Settings) -> str:
     return digest.hexdigest()
 
 
+# a payload landed by this load ('new') or by an earlier one ('unchanged') is the same input
+_OUTCOME = "case when f.outcome in ('new', 'unchanged') then 'payload' else f.outcome end"
+
+
 def _set_hash(con: duckdb.DuckDBPyConnection, query: str, params: list) -> str:
     """Order-independent md5 of a query's rows."""
     row = con.execute(
@@ -96,12 +100,15 @@ def raw_fingerprint(con: duckdb.DuckDBPyConnection, except_night: date | None = 
     fetches the same payloads is the same input.
     """
     night = except_night or date(1, 1, 1)
+    # dbt shows the message of a lost (rejected, failed) load only; a payload landed by this
+    # load ('new') or an earlier one ('unchanged') is the same input: a rerun changes neither
     loads = (
-        "select load_id, source, logical_date, status, message from raw.loads "
+        "select load_id, source, logical_date, status, "
+        "case when status in ('rejected', 'failed') then message end from raw.loads "
         "where status != 'running' and logical_date != ?"
     )
     fetches = (
-        "select f.load_id, f.url, f.subject, f.sha256, f.outcome, f.error, f.http_status "
+        f"select f.load_id, f.url, f.subject, f.sha256, {_OUTCOME}, f.error, f.http_status "
         "from raw.fetch_log f join raw.loads l using (load_id) "
         "where l.status != 'running' and l.logical_date != ?"
     )
@@ -116,10 +123,8 @@ def raw_fingerprint(con: duckdb.DuckDBPyConnection, except_night: date | None = 
 def night_fingerprint(con: duckdb.DuckDBPyConnection, night: date) -> str:
     """What the night's loads showed, without naming the night (no load id, no dates)."""
     loads = "select source, status from raw.loads where logical_date = ?"
-    # a payload landed tonight ('new') or seen before ('unchanged') is the same input to dbt
     fetches = (
-        "select l.source, f.url, f.subject, f.sha256, f.error, f.http_status, "
-        "case when f.outcome in ('new', 'unchanged') then 'payload' else f.outcome end "
+        f"select l.source, f.url, f.subject, f.sha256, {_OUTCOME}, f.error, f.http_status "
         "from raw.fetch_log f join raw.loads l using (load_id) where l.logical_date = ?"
     )
     return _set_hash(con, loads, [night]) + "|" + _set_hash(con, fetches, [night])
