@@ -13,7 +13,8 @@ known payload) and the load gate is not run on them (it only reads the load's ne
 At each checkpoint (1, 30, 365, 1825 nights by default) the warehouse is built for the night
 before (not timed), then one whole night runs for real and is timed: fetch over HTTP from a
 local server, land, parse, guards + load gate, dbt build, mart gate, publish. Printed per
-checkpoint: night wall time, dbt time, working DB and warehouse size, peak memory; then the
+checkpoint: night wall time, dbt time, working DB and warehouse size, peak memory (the
+largest so far, see the footnote it prints); then the
 ratio night(last)/night(30), a no-change night, and a full rebuild (dbt --full-refresh) at the
 last checkpoint.
 
@@ -217,9 +218,11 @@ def main() -> None:
         return times
 
     header = (f"{'nights':>7} {'changed':>7} {'night s':>8} {'dbt s':>7} {'untc s':>7} "
-              f"{'work MB':>8} {'wh MB':>7} {'peak MB':>8}")
+              f"{'work MB':>8} {'wh MB':>7} {'peak MB*':>8}")
     results: dict[int, dict] = {}
     night_no = 0
+    print("* peak MB: the largest resident set so far (ru_maxrss) of this process or of any dbt "
+          "it started -- cumulative, so it includes writing the history and the warm-up builds")
     print(header, flush=True)
     for checkpoint in checkpoints:
         start = time.perf_counter()
