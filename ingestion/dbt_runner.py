@@ -133,6 +133,10 @@ def run_dbt(settings: Settings, *args: str) -> str:
     return output
 
 
-def dbt_build(settings: Settings) -> str:
-    """Build seeds, models and tests (``dbt build``) in the working DB."""
-    return run_dbt(settings, "build")
+def dbt_build(settings: Settings, full_refresh: bool = False) -> str:
+    """Build seeds, models and tests (``dbt build``) in the working DB.
+
+    ``full_refresh`` rebuilds the incremental models from every payload (after a change of
+    the project, whose old rows they would otherwise keep).
+    """
+    return run_dbt(settings, "build", *(["--full-refresh"] if full_refresh else []))

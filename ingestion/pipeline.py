@@ -15,6 +15,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ingestion.build_state import (
+    BuildPlan,
+    plan_build,
+    record_build,
+    refresh_night_columns,
+)
 from ingestion.dbt_runner import dbt_build
 from ingestion.errors import DataRejected, KnownFailure
 from ingestion.http import HttpClient
@@ -145,13 +151,49 @@ def _failing_load_on_error(
         raise
 
 
-def warehouse_build(settings: Settings | None = None) -> str:
-    """dbt build (seeds, models, tests) on the accepted loads."""
+def warehouse_build(settings: Settings | None = None, logical_date: date | None = None) -> str:
+    """dbt build (seeds, models, tests) on the accepted loads -- unless nothing changed.
+
+    With the night given, a night whose inputs equal the last build's apart from the night
+    only moves the marts' as-of columns (ingestion/build_state.py) and says so in one line;
+    a changed dbt project forces a full refresh of the incremental models. Returns dbt's
+    output, or that line.
+    """
     settings = settings or load_settings()
     with work_db(settings):
         pass  # make sure the raw schema exists even before the first load
     with writer_lock(settings):
-        return dbt_build(settings)
+        if logical_date is None or settings.always_build:
+            plan = BuildPlan("dbt", logical_date or date.today(), "build requested")
+        else:
+            with duckdb.connect(str(settings.work_db)) as con:
+                plan = plan_build(con, settings, logical_date)
+        if plan.action == "refresh_night" and plan.built_night is not None:
+            with duckdb.connect(str(settings.work_db)) as con:
+                refresh_night_columns(con, plan.built_night, plan.night)
+                record_build(con, settings, plan, plan.night)
+            output = (f"night {plan.night}: {plan.reason}; dbt build skipped, the marts' "
+                      f"as-of night moved from {plan.built_night} to {plan.night}")
+        elif plan.action == "unchanged":
+            output = f"night {plan.night}: {plan.reason}; dbt build skipped"
+        else:
+            output = dbt_build(settings, full_refresh=plan.action == "dbt_full_refresh")
+            with duckdb.connect(str(settings.work_db)) as con:
+                record_build(con, settings, plan, marts_night(con))
+            output += f"\n(dbt ran: {plan.reason})"
+        log.info("%s", output.splitlines()[0] if plan.action in SKIPS else plan.reason)
+        return output
+
+
+SKIPS = ("refresh_night", "unchanged")
+
+
+def marts_night(con: duckdb.DuckDBPyConnection) -> date:
+    """The night the built marts stand for: the latest night of a readable UNTC load."""
+    return con.execute(
+        "select max(logical_date) from raw.loads "
+        "where status in ('accepted', 'partial') and source = 'untc'"
+    ).fetchone()[0] or date.today()
 
 
 def mart_frames(con: duckdb.DuckDBPyConnection, suites_dir: Path) -> dict:
@@ -249,7 +291,7 @@ def run_untc_night(logical_date: date, settings: Settings | None = None) -> str:
 def run_warehouse_night(logical_date: date, settings: Settings | None = None) -> PublishResult:
     """dbt build -> mart gate -> publish, without Airflow."""
     settings = settings or load_settings()
-    warehouse_build(settings)
+    warehouse_build(settings, logical_date)
     warehouse_validate(logical_date, settings)
     return warehouse_publish(logical_date, settings)
 

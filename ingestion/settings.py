@@ -62,6 +62,8 @@ class Settings:
     serve_postgres_reader_role: str = "treatywatch_reader"
     ducklake_catalog: str | None = None  # optional: also publish into DuckLake (ingestion/ducklake)
     ducklake_data_path: Path | None = None  # the lake's data files (default warehouse/ducklake)
+    # run dbt every night, even when no input changed (ingestion/build_state.py)
+    always_build: bool = False
 
     @property
     def raw_dir(self) -> Path:
@@ -146,4 +148,5 @@ def load_settings() -> Settings:
             "TREATYWATCH_DUCKLAKE_DATA_PATH",
             _env_path("TREATYWATCH_WAREHOUSE_DIR", home / "warehouse") / "ducklake",
         ),
+        always_build=os.environ.get("TREATYWATCH_ALWAYS_BUILD", "").strip().lower() in _TRUE,
     )

@@ -1,6 +1,16 @@
 -- Actions of every accepted payload keyed by participant_id (not by the name as printed), so
 -- that a renamed participant keeps its history. One row per payload, participant and action,
 -- with every date of that action listed (a re-accession can print the same action twice).
+-- Incremental by payload (macros/incremental_payloads.sql): a night adds only its new payloads.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='payload_sha256',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 actions as (
@@ -36,6 +46,7 @@ final as (
     from actions
     inner join names on actions.untc_name = names.untc_name
     left join action_types on actions.action = action_types.action
+    where {{ only_new_payloads('actions.payload_sha256') }}
     group by actions.payload_sha256, actions.mtdsg_no, names.participant_id, actions.action
 )
 

@@ -1,6 +1,16 @@
 -- The status of every participant in every accepted payload, classified with the rules of
 -- treaty_participation (one definition: macros/participation_status.sql; the test
 -- assert_history_current_matches_participation checks the current payload agrees).
+-- Incremental by payload (macros/incremental_payloads.sql): a night adds only its new payloads.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='payload_sha256',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 actions as (
@@ -30,6 +40,7 @@ keyed as (
     from actions
     inner join names on actions.untc_name = names.untc_name
     left join action_types on actions.action = action_types.action
+    where {{ only_new_payloads('actions.payload_sha256') }}
 ),
 
 {{ participation_status_ctes('keyed', 'payload_sha256') }},

@@ -1,0 +1,248 @@
+"""Skip the dbt build on a night that changed nothing: fingerprints of what dbt reads.
+
+After every dbt build the pipeline records, in the working DB (``pipeline_state.builds``):
+the night the marts stand for, a fingerprint of the dbt project (and the ingestion code
+whose output dbt cannot tell from the payload alone), a fingerprint of every raw row dbt can
+read (loads, fetch log, accepted changes), and a description of that night's loads *without
+the night* (per source: load status; per URL: payload sha256, outcome, error).
+
+Tonight (night Y) is a **no-change night** when, compared with the last build (night X < Y):
+the project is the same, the raw rows of every night but Y are exactly what that build read,
+tonight's loads look exactly like night X's (same payload and outcome for every URL), and no
+official date falls where moving the as-of date from X to Y could change a count (see
+``CALENDAR_GUARD``). Then every mart equals the one already built except for the columns
+that say which night it stands for, and ``refresh_night_columns`` moves those from X to Y
+instead of running dbt (tests/integration/test_incremental.py proves the result equals a full
+build). Anything else -- a new payload, a failed fetch, a backfill, a rerun after a change, a
+project change -- runs dbt; a project change runs it with ``--full-refresh``, as the
+incremental models keep rows computed by the old code.
+
+A rerun of a night whose inputs did not change at all is also a skip, with nothing to move.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from ingestion.landing import utcnow
+from ingestion.settings import Settings
+
+STATE_SCHEMA = "pipeline_state"
+# ingestion code whose output the dbt models join to payloads (the name -> participant
+# resolution): when it changes, rows the incremental models kept are stale
+_CODE_READ_BY_DBT = ("ingestion/participants.py",)
+_PROJECT_PARTS = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
+
+_STATE_DDL = f"""
+create schema if not exists {STATE_SCHEMA};
+create table if not exists {STATE_SCHEMA}.builds (
+    night date not null,
+    built_at timestamp not null,
+    action varchar not null,            -- dbt | dbt_full_refresh | refreshed_night | unchanged
+    project_fp varchar not null,
+    raw_fp varchar not null,            -- every readable raw row, after this build
+    night_fp varchar not null           -- the night's loads, described without the night
+);
+"""
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """What the warehouse build does tonight and why (``reason`` is one line for the log)."""
+
+    action: str  # "dbt", "dbt_full_refresh", "refresh_night" or "unchanged"
+    night: date
+    reason: str
+    built_night: date | None = None  # the night the current marts stand for
+
+
+def project_fingerprint(settings: Settings) -> str:
+    """sha256 over the dbt project's files and the ingestion code dbt depends on."""
+    digest = hashlib.sha256()
+    project = settings.dbt_project_dir
+    files: list[Path] = []
+    for part in _PROJECT_PARTS:
+        path = project / part
+        files.extend(sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir()
+                     else [path] if path.exists() else [])
+    repo = Path(__file__).resolve().parents[1]
+    files.extend(repo / name for name in _CODE_READ_BY_DBT)
+    for path in files:
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# a payload landed by this load ('new') or by an earlier one ('unchanged') is the same input
+_OUTCOME = "case when f.outcome in ('new', 'unchanged') then 'payload' else f.outcome end"
+
+
+def _set_hash(con: duckdb.DuckDBPyConnection, query: str, params: list) -> str:
+    """Order-independent md5 of a query's rows."""
+    row = con.execute(
+        f"select count(*), coalesce(md5(string_agg(h, '' order by h)), '') "
+        f"from (select md5(cast(q as varchar)) as h from ({query}) as q)",
+        params,
+    ).fetchone()
+    return f"{row[0]}:{row[1]}"
+
+
+def raw_fingerprint(con: duckdb.DuckDBPyConnection, except_night: date | None = None) -> str:
+    """Fingerprint of the raw rows dbt can read, optionally without one night's loads.
+
+    Payloads are content-addressed, so a load's fetch log (URL -> sha256, outcome) stands for
+    its parsed rows. Wall-clock columns (fetched_at, started_at) are left out: a rerun that
+    fetches the same payloads is the same input.
+    """
+    night = except_night or date(1, 1, 1)
+    # dbt shows the message of a lost (rejected, failed) load only; a payload landed by this
+    # load ('new') or an earlier one ('unchanged') is the same input: a rerun changes neither
+    loads = (
+        "select load_id, source, logical_date, status, "
+        "case when status in ('rejected', 'failed') then message end from raw.loads "
+        "where status != 'running' and logical_date != ?"
+    )
+    fetches = (
+        f"select f.load_id, f.url, f.subject, f.sha256, {_OUTCOME}, f.error, f.http_status "
+        "from raw.fetch_log f join raw.loads l using (load_id) "
+        "where l.status != 'running' and l.logical_date != ?"
+    )
+    changes = "select mtdsg_no, sha256 from raw.accepted_changes"
+    return "|".join((
+        _set_hash(con, loads, [night]),
+        _set_hash(con, fetches, [night]),
+        _set_hash(con, changes, []),
+    ))
+
+
+def night_fingerprint(con: duckdb.DuckDBPyConnection, night: date) -> str:
+    """What the night's loads showed, without naming the night (no load id, no dates)."""
+    loads = "select source, status from raw.loads where logical_date = ?"
+    fetches = (
+        f"select l.source, f.url, f.subject, f.sha256, {_OUTCOME}, f.error, f.http_status "
+        "from raw.fetch_log f join raw.loads l using (load_id) where l.logical_date = ?"
+    )
+    return _set_hash(con, loads, [night]) + "|" + _set_hash(con, fetches, [night])
+
+
+def _last_build(con: duckdb.DuckDBPyConnection) -> tuple | None:
+    return con.execute(
+        f"select night, project_fp, raw_fp, night_fp from {STATE_SCHEMA}.builds "
+        "order by built_at desc limit 1"
+    ).fetchone()
+
+
+def _marts_exist(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'marts'"
+    ).fetchone()[0])
+
+
+def _tonight_usable(con: duckdb.DuckDBPyConnection, night: date) -> bool:
+    """Every load of the night passed its gate whole (no partial, rejected or failed load)."""
+    statuses = {r[0] for r in con.execute(
+        "select status from raw.loads where logical_date = ?", [night]
+    ).fetchall()}
+    return statuses == {"accepted"}
+
+
+# Official dates that make the marts of night Y differ from night X's beyond the as-of columns:
+# any action, opening or entry into force dated in [X, Y] (entering the as-of window; one on
+# night X itself also makes X's row of treaty_progress_daily an event row), and a counting
+# instrument leaving the 365-day pace window of treaty_progress. A false alarm only costs a
+# dbt build.
+CALENDAR_GUARD = """
+select count(*) from (
+    select action_date as day from marts.fct_treaty_actions
+    union all select effective_date from marts.fct_treaty_actions
+    union all select opened_for_signature_on from marts.dim_treaty
+    union all select eif_date from marts.treaty_progress
+) as official
+where day between $built and $tonight
+union all
+select count(*) from marts.treaty_progress_daily
+where new_counting_instruments > 0 and date_day > $built - 365 and date_day <= $tonight - 365
+"""
+
+
+def plan_build(con: duckdb.DuckDBPyConnection, settings: Settings, night: date) -> BuildPlan:
+    """Decide whether tonight needs dbt (and a full refresh) or only its night moved."""
+    con.execute(_STATE_DDL)
+    last = _last_build(con)
+    if last is None or not _marts_exist(con):
+        return BuildPlan("dbt", night, "no earlier build in this working DB")
+    built_night, project_fp, raw_fp, night_fp = last
+    if project_fp != project_fingerprint(settings):
+        return BuildPlan("dbt_full_refresh", night, "the dbt project changed since the last build")
+    if raw_fingerprint(con) == raw_fp:
+        return BuildPlan("unchanged", night, f"no input changed since the build of "
+                         f"night {built_night}", built_night)
+    if night <= built_night:
+        return BuildPlan("dbt", night, f"night {night} is not after the built night "
+                         f"{built_night} (backfill or rerun)")
+    if not _tonight_usable(con, night):
+        return BuildPlan("dbt", night, f"a load of night {night} is not accepted whole")
+    if raw_fingerprint(con, except_night=night) != raw_fp:
+        return BuildPlan("dbt", night, f"inputs of nights other than {night} changed")
+    if night_fingerprint(con, night) != night_fp:
+        return BuildPlan("dbt", night, f"night {night} brought a payload or fetch outcome "
+                         f"that night {built_night} did not have")
+    n_dates = sum(n for (n,) in con.execute(
+        CALENDAR_GUARD, {"built": built_night, "tonight": night}).fetchall())
+    if n_dates:
+        return BuildPlan("dbt", night, f"{n_dates} official dates fall between night "
+                         f"{built_night} and {night} (counts as of the night may move)")
+    return BuildPlan("refresh_night", night, f"nothing changed since night {built_night}",
+                     built_night)
+
+
+def refresh_night_columns(con: duckdb.DuckDBPyConnection, built: date, night: date) -> None:
+    """Move the marts' as-of columns from night ``built`` to ``night``, in one transaction.
+
+    Only valid for a plan of ``refresh_night``: the same inputs and no official date between
+    the two nights, so nothing else in the marts depends on the night.
+    """
+    days = (night - built).days
+    con.execute("begin transaction")
+    try:
+        con.execute(
+            "update marts.treaty_freshness set last_refreshed_night = $night "
+            "where last_refreshed_night = $built",
+            {"night": night, "built": built},
+        )
+        con.execute(
+            "update marts.treaty_freshness set last_attempted_night = $night "
+            "where last_attempted_night = $built",
+            {"night": night, "built": built},
+        )
+        con.execute(
+            "update marts.treaty_progress set as_of_date = $night, "
+            "projected_eif_date = projected_eif_date + $days where as_of_date = $built",
+            {"night": night, "built": built, "days": days},
+        )
+        # the as-of row of each treaty's curve (no event fell on night `built`: guarded)
+        con.execute(
+            "update marts.treaty_progress_daily set date_day = $night, "
+            "days_since_opening = days_since_opening + $days where date_day = $built",
+            {"night": night, "built": built, "days": days},
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def record_build(con: duckdb.DuckDBPyConnection, settings: Settings, plan: BuildPlan,
+                 marts_night: date) -> None:
+    """Remember what the marts were built from, for the next night's plan."""
+    con.execute(_STATE_DDL)
+    con.execute(
+        f"insert into {STATE_SCHEMA}.builds values (?, ?, ?, ?, ?, ?)",
+        [marts_night, utcnow(), plan.action, project_fingerprint(settings),
+         raw_fingerprint(con), night_fingerprint(con, marts_night)],
+    )
