@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingestion.errors import KnownFailure
+
 _REPO_ROOT = Path(__file__).resolve().parents[1]
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -17,20 +19,6 @@ _TRUE = {"1", "true", "yes", "on"}
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value).expanduser().resolve() if value else default
-
-
-def _env_number(name: str, default: float) -> float:
-    """A positive number from the environment, or a clear error naming the variable."""
-    value = os.environ.get(name)
-    if not value:
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        raise ValueError(f"{name}={value!r} is not a number") from None
-    if number < 0:
-        raise ValueError(f"{name}={value!r} must not be negative")
-    return number
 
 
 @dataclass(frozen=True)
@@ -101,21 +89,30 @@ class Settings:
         return self.warehouse_dir / "parquet"
 
 
-class SettingsError(ValueError):
+class SettingsError(KnownFailure, ValueError):
     """An environment variable holds an unusable value; the message names it."""
 
 
-def _env_int(name: str, default: int, minimum: int) -> int:
+def _env_number(name: str, default: float, minimum: float = 0.0) -> float:
+    """A number from the environment (at least ``minimum``), or SettingsError naming it."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
     try:
-        value = int(raw)
+        value = float(raw)
     except ValueError:
-        raise SettingsError(f"{name}={raw!r}: not a whole number") from None
+        raise SettingsError(f"{name}={raw!r}: not a number") from None
     if value < minimum:
-        raise SettingsError(f"{name}={raw!r}: must be at least {minimum}")
+        raise SettingsError(f"{name}={raw!r}: must be at least {minimum:g}")
     return value
+
+
+def _env_int(name: str, default: int, minimum: int) -> int:
+    """A whole number from the environment (at least ``minimum``), or SettingsError."""
+    value = _env_number(name, default, minimum)
+    if value != int(value):
+        raise SettingsError(f"{name}={os.environ.get(name)!r}: not a whole number")
+    return int(value)
 
 
 def load_settings() -> Settings:
@@ -134,7 +131,7 @@ def load_settings() -> Settings:
         http_deadline_s=_env_number("TREATYWATCH_HTTP_DEADLINE_S", 180.0),
         night_deadline_s=_env_number("TREATYWATCH_NIGHT_DEADLINE_S", 3600.0),
         max_retry_after_s=_env_number("TREATYWATCH_MAX_RETRY_AFTER_S", 120.0),
-        guard_max_removed_actions=int(_env_number("TREATYWATCH_GUARD_MAX_REMOVED_ACTIONS", 5)),
+        guard_max_removed_actions=_env_int("TREATYWATCH_GUARD_MAX_REMOVED_ACTIONS", 5, minimum=0),
         guard_max_removed_share=_env_number("TREATYWATCH_GUARD_MAX_REMOVED_SHARE", 0.10),
         lock_wait_s=_env_number("TREATYWATCH_LOCK_WAIT_S", 0.0),
         parquet_keep_nights=_env_int("TREATYWATCH_PARQUET_KEEP_NIGHTS", 7, minimum=1),
