@@ -47,6 +47,10 @@ class WorkDbLocked(KnownFailure):
     """Another process (not a TreatyWatch run holding our lock) has the working DB open."""
 
 
+class WorkDbVersionMismatch(KnownFailure):
+    """The working DB was written by a DuckDB whose storage format this one cannot read."""
+
+
 @contextmanager
 def writer_lock(settings: Settings) -> Iterator[None]:
     """Hold the lock of the steps that write the working DB or the warehouse."""
@@ -64,7 +68,7 @@ def work_db(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
             con = duckdb.connect(str(settings.work_db))
         except duckdb.IOException as exc:
             if "version number" in str(exc):
-                raise WorkDbLocked(
+                raise WorkDbVersionMismatch(
                     f"the working database {settings.work_db} was written by another DuckDB "
                     f"version ({str(exc).splitlines()[0]}); this installation pins duckdb "
                     f"{duckdb.__version__}: keep the DuckDB that wrote it, or move the file "

@@ -37,6 +37,19 @@ def tw_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def raw_con(tmp_path: Path):
+    """A fresh working DuckDB file with the raw schema, open read-write."""
+    import duckdb
+
+    from ingestion.raw_schema import ensure_raw_schema
+
+    connection = duckdb.connect(str(tmp_path / "work.duckdb"))
+    ensure_raw_schema(connection)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
 def snapshot_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A writable copy of the offline snapshot (index + watched files) used offline."""
     dst = tmp_path / "snapshot"

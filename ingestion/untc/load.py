@@ -42,6 +42,10 @@ class FetchSummary:
     errors: int
 
 
+class NoPayloadFetched(KnownFailure):
+    """Not one treaty file of the night could be fetched."""
+
+
 def fetch_and_land(
     con: duckdb.DuckDBPyConnection,
     client: HttpClient,
@@ -68,8 +72,16 @@ def fetch_and_land(
         raise
 
 
-def _fetch_all(con, client, watchlist, raw_dir, logical_date, mode, load_id,
-               night_deadline_s) -> FetchSummary:
+def _fetch_all(
+    con: duckdb.DuckDBPyConnection,
+    client: HttpClient,
+    watchlist: Watchlist,
+    raw_dir: Path,
+    logical_date: date,
+    mode: str | None,
+    load_id: str,
+    night_deadline_s: float | None,
+) -> FetchSummary:
     _record_watchlist(con, load_id, watchlist)
     numbers = watchlist.mtdsg_numbers(mode)
     stop_at = None if night_deadline_s is None else time.monotonic() + night_deadline_s
@@ -112,10 +124,6 @@ def _fetch_all(con, client, watchlist, raw_dir, logical_date, mode, load_id,
         raise NoPayloadFetched(message)
     log.info("UNTC %s: %d fetched, %d new payloads, %d errors", load_id, landed, new, errors)
     return FetchSummary(load_id, len(numbers), landed, new, errors)
-
-
-class NoPayloadFetched(KnownFailure):
-    """Not one treaty file of the night could be fetched."""
 
 
 def _record_watchlist(con: duckdb.DuckDBPyConnection, load_id: str, watchlist: Watchlist) -> None:

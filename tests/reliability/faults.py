@@ -265,3 +265,27 @@ def installation(root: Path, **extra_env: object) -> Iterator[tuple[FaultyUntc, 
         untc.close()
         hooks.clear()
         hooks.stop()
+
+
+# --- reading what a night left ---------------------------------------------------------------
+
+
+def _rows(path: Path, sql: str, params: list | None) -> list[tuple]:
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def published(sql: str, params: list | None = None) -> list[tuple]:
+    """Rows of a query on the published warehouse of the current settings (read-only)."""
+    from ingestion.settings import load_settings
+
+    return _rows(load_settings().published_db, sql, params)
+
+
+def work(sql: str, params: list | None = None) -> list[tuple]:
+    """Rows of a query on the working DB of the current settings (read-only)."""
+    from ingestion.settings import load_settings
+
+    return _rows(load_settings().work_db, sql, params)

@@ -11,15 +11,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
-from faults import installation, real
+from faults import installation, published, real
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 import xviii16_nights as x16
 
 from ingestion.pipeline import run_untc_night, run_warehouse_night, warehouse_alert
-from ingestion.settings import load_settings
 
 pytestmark = pytest.mark.slow
 
@@ -33,10 +31,6 @@ EDITS = {
     NOV20: lambda b: x16.ratify(b, "Algeria", "18 Nov 2026"),
 }
 
-
-def published(sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(load_settings().published_db), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pytest
 from faults import (
     MAINTENANCE_PAGE,
@@ -29,9 +28,11 @@ from faults import (
     gzip_bomb,
     installation,
     mass_removal,
+    published,
     real,
     truncated,
     utf16,
+    work,
 )
 
 from ingestion.cli import main as cli
@@ -49,14 +50,6 @@ pytestmark = pytest.mark.slow
 GOOD, FAULTS, AGAIN, MASS, REFUSED = (date(2026, 11, d) for d in (20, 21, 22, 23, 24))
 
 
-def published(sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(load_settings().published_db), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
-
-
-def work(sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(load_settings().work_db), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
 
 
 def signatories(mtdsg_no: str) -> int:

@@ -14,8 +14,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
+from faults import work
 
 from ingestion.locking import exclusive
 from ingestion.pipeline import WorkDbLocked, run_untc_night, run_warehouse_night
@@ -37,10 +37,6 @@ def child(code: str, failpoint: str | None = None, **env: str) -> subprocess.Com
         text=True, check=False, timeout=600,
     )
 
-
-def work(sql: str) -> list[tuple]:
-    with duckdb.connect(str(load_settings().work_db), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 UNTC_NIGHT = f"""

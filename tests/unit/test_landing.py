@@ -5,22 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from ingestion.http import FetchResult
 from ingestion.landing import begin_load, finish_load, land_payload, record_fetch_error
-from ingestion.raw_schema import ensure_raw_schema
 
 NIGHT = date(2026, 11, 26)
 
 
 @pytest.fixture
-def con(tmp_path: Path):
-    connection = duckdb.connect(str(tmp_path / "work.duckdb"))
-    ensure_raw_schema(connection)
-    yield connection
-    connection.close()
+def con(raw_con):
+    return raw_con
 
 
 def fetched(url: str, body: bytes) -> FetchResult:

@@ -6,23 +6,18 @@ import json
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
 from ingestion.landing import begin_load, record_fetch_error
 from ingestion.quality import LoadRejected, gate_load
-from ingestion.raw_schema import ensure_raw_schema
 
 NIGHT = date(2026, 11, 20)
 
 
 @pytest.fixture
-def con(tmp_path: Path):
-    connection = duckdb.connect(str(tmp_path / "work.duckdb"))
-    ensure_raw_schema(connection)
-    yield connection
-    connection.close()
+def con(raw_con):
+    return raw_con
 
 
 @pytest.fixture
