@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Run one full night of TreatyWatch through Airflow: untc_status, news, then warehouse.
-# Creates the environment first if it does not exist. No server to start: Airflow runs each DAG
-# in this process on its SQLite metadata DB (.airflow/).
+# Run one full night of TreatyWatch through Airflow: untc_status, news, then warehouse (when a
+# load changed something). Creates the environment first if it does not exist. No server to
+# start: Airflow runs the DAGs in one local process on its SQLite metadata DB (.airflow/).
 #
 #   ./run.sh                 live: fetch from the UN Treaty Collection
 #   ./run.sh --offline       replay the recorded snapshot (same as TREATYWATCH_OFFLINE=1)
@@ -46,24 +46,9 @@ ls -1d "$AIRFLOW_HOME"/runs/*/ 2>/dev/null | sort | head -n -20 | xargs -r rm -r
 
 export TREATYWATCH_FAILURE_NOTE="$RUN_LOGS/failure.txt"  # tasks write the operator's message
 
-airflow db migrate >/dev/null
-airflow pools set duckdb_writer 1 "DuckDB single writer" >/dev/null
-
 mode="online"; [ "${TREATYWATCH_OFFLINE:-}" = "1" ] && mode="offline (recorded snapshot)"
 echo "== TreatyWatch night $NIGHT, $mode =="
-for dag in untc_status news warehouse; do
-  echo "== airflow dags test $dag $NIGHT =="
-  log="$RUN_LOGS/${dag}.log"
-  if ! airflow dags test "$dag" "$NIGHT" >"$log" 2>&1 || grep -q "DagRun Finished.*state=failed" "$log"; then
-    echo "!! $dag failed. The reason:" >&2
-    if [ -s "$TREATYWATCH_FAILURE_NOTE" ]; then
-      sed 's/^/  /' "$TREATYWATCH_FAILURE_NOTE" | awk '!seen[$0]++' >&2  # retries repeat it
-    else
-      python "$ROOT/scripts/explain_failure.py" "$log" >&2
-    fi
-    echo "!! full log: $log ; load history: treatywatch loads" >&2
-    exit 1
-  fi
-  grep -E "DagRun Finished" "$log" | tail -1
-done
+# untc_status and news, then warehouse if a load signalled its Asset: one Python process runs
+# the three DAGs as `airflow dags test` would (scripts/airflow_night.py), logs in $RUN_LOGS.
+python "$ROOT/scripts/airflow_night.py" --night "$NIGHT" --logs "$RUN_LOGS" || exit 1
 python "$ROOT/scripts/summary.py"

@@ -3,8 +3,9 @@
 Reads UN News and Google News search feeds (one per watched treaty and alias language) and
 the GDELT DOC API, fetches every listed article page, lands each payload content-addressed,
 extracts the main text and the claims about watched treaties into `raw` tables, and runs the
-`news_load` Great Expectations gate. An accepted load updates the `news_accepted_load` asset,
-which triggers the `warehouse` DAG. A bad feed or page is a failed fetch with its reason in
+`news_load` Great Expectations gate. An accepted load that changed what the marts are built
+from updates the `news_accepted_load` asset, which triggers the `warehouse` DAG (a load that
+changed nothing skips `signal_change`). A bad feed or page is a failed fetch with its reason in
 `raw.fetch_log`, never a failed run. Offline (TREATYWATCH_OFFLINE=1) it replays the snapshot.
 """
 
@@ -21,6 +22,7 @@ from ingestion.orchestration import (
     NEWS_RAW,
     explained_failures,
     night_of,
+    signal_only_on_change,
 )
 
 
@@ -52,14 +54,19 @@ def news():
             news_parse(load_id)
         return load_id
 
-    @task(pool=DUCKDB_POOL, retries=0, outlets=[NEWS_RAW])
+    @task(pool=DUCKDB_POOL, retries=0)
     def audit(load_id: str, **context) -> str:
         from ingestion.pipeline import news_validate
 
         with explained_failures():  # a rejected load fails without retries
             return news_validate(load_id, night_of(context))
 
-    audit(extract_claims(fetch_and_land()))
+    @task(pool=DUCKDB_POOL, retries=0, outlets=[NEWS_RAW])
+    def signal_change(gate_summary: str, **context) -> str:
+        # the Asset fires only when the load changed what the marts are built from
+        return signal_only_on_change("news", context)
+
+    signal_change(audit(extract_claims(fetch_and_land())))
 
 
 news()

@@ -2,8 +2,11 @@
 
 Fetches the MTDSG XML of every watched treaty (or the whole catalogue in `all` mode), lands each
 payload content-addressed, parses new payloads into `raw` tables and runs the `untc_load` Great
-Expectations gate. An accepted load updates the `untc_accepted_load` asset, which triggers the
-`warehouse` DAG; a rejected load stays in `raw` marked rejected and fails this run.
+Expectations gate. An accepted load that changed what the marts are built from (a new payload, a
+fetch outcome, an official date reached; ingestion/build_state.py) updates the
+`untc_accepted_load` asset, which triggers the `warehouse` DAG; a load that changed nothing skips
+`signal_change`, so the publication stays as it is. A rejected load stays in `raw` marked
+rejected and fails this run.
 Offline (TREATYWATCH_OFFLINE=1) the same code replays the recorded snapshot.
 """
 
@@ -20,6 +23,7 @@ from ingestion.orchestration import (
     UNTC_RAW,
     explained_failures,
     night_of,
+    signal_only_on_change,
 )
 
 
@@ -51,14 +55,19 @@ def untc_status():
             untc_parse(load_id)
         return load_id
 
-    @task(pool=DUCKDB_POOL, retries=0, outlets=[UNTC_RAW])
+    @task(pool=DUCKDB_POOL, retries=0)
     def audit(load_id: str, **context) -> str:
         from ingestion.pipeline import untc_validate
 
         with explained_failures():  # a rejected load fails without retries
             return untc_validate(load_id, night_of(context))
 
-    audit(parse(fetch_and_land()))
+    @task(pool=DUCKDB_POOL, retries=0, outlets=[UNTC_RAW])
+    def signal_change(gate_summary: str, **context) -> str:
+        # the Asset fires only when the load changed what the marts are built from
+        return signal_only_on_change("untc", context)
+
+    signal_change(audit(parse(fetch_and_land())))
 
 
 untc_status()

@@ -7,15 +7,18 @@ read (loads, fetch log, accepted changes), and a description of that night's loa
 the night* (per source: load status; per URL: payload sha256, outcome, error).
 
 Tonight (night Y) is a **no-change night** when, compared with the last build (night X < Y):
-the project is the same, the raw rows of every night but Y are exactly what that build read,
-tonight's loads look exactly like night X's (same payload and outcome for every URL), and no
-official date falls where moving the as-of date from X to Y could change a count (see
-``CALENDAR_GUARD``). Then every mart equals the one already built except for the columns
-that say which night it stands for, and ``refresh_night_columns`` moves those from X to Y
-instead of running dbt (tests/integration/test_incremental.py proves the result equals a full
-build). Anything else -- a new payload, a failed fetch, a backfill, a rerun after a change, a
-project change -- runs dbt; a project change runs it with ``--full-refresh``, as the
-incremental models keep rows computed by the old code.
+the project is the same, the raw rows of nights up to X are exactly what that build read,
+tonight's loads -- and those of any night between X and Y -- look exactly like night X's (same
+payload and outcome for every URL), and no official date falls where moving the as-of date
+from X to Y could change a count (see ``CALENDAR_GUARD``). A night between X and Y exists when
+its loads changed nothing and so never triggered the warehouse (``plan_build`` with a
+``source``: each source's load asks this before it signals its Asset). Then every mart
+equals the one already built except for the columns that say which night it stands for, and
+``refresh_night_columns`` moves those from X to Y instead of running dbt
+(tests/integration/test_incremental.py proves the result equals a full build). Anything
+else -- a new payload, a failed fetch, a backfill, a rerun after a change, a project change --
+runs dbt; a project change runs it with ``--full-refresh``, as the incremental models keep
+rows computed by the old code.
 
 A rerun of a night whose inputs did not change at all is also a skip, with nothing to move.
 """
@@ -92,42 +95,48 @@ def _set_hash(con: duckdb.DuckDBPyConnection, query: str, params: list) -> str:
     return f"{row[0]}:{row[1]}"
 
 
-def raw_fingerprint(con: duckdb.DuckDBPyConnection, except_night: date | None = None) -> str:
-    """Fingerprint of the raw rows dbt can read, optionally without one night's loads.
+def raw_fingerprint(con: duckdb.DuckDBPyConnection, through: date | None = None) -> str:
+    """Fingerprint of the raw rows dbt can read, optionally only of nights up to ``through``.
 
     Payloads are content-addressed, so a load's fetch log (URL -> sha256, outcome) stands for
     its parsed rows. Wall-clock columns (fetched_at, started_at) are left out: a rerun that
     fetches the same payloads is the same input.
     """
-    night = except_night or date(1, 1, 1)
+    through = through or date(9999, 12, 31)
     # dbt shows the message of a lost (rejected, failed) load only; a payload landed by this
     # load ('new') or an earlier one ('unchanged') is the same input: a rerun changes neither
     loads = (
         "select load_id, source, logical_date, status, "
         "case when status in ('rejected', 'failed') then message end from raw.loads "
-        "where status != 'running' and logical_date != ?"
+        "where status != 'running' and logical_date <= ?"
     )
     fetches = (
         f"select f.load_id, f.url, f.subject, f.sha256, {_OUTCOME}, f.error, f.http_status "
         "from raw.fetch_log f join raw.loads l using (load_id) "
-        "where l.status != 'running' and l.logical_date != ?"
+        "where l.status != 'running' and l.logical_date <= ?"
     )
     changes = "select mtdsg_no, sha256 from raw.accepted_changes"
     return "|".join((
-        _set_hash(con, loads, [night]),
-        _set_hash(con, fetches, [night]),
+        _set_hash(con, loads, [through]),
+        _set_hash(con, fetches, [through]),
         _set_hash(con, changes, []),
     ))
 
 
-def night_fingerprint(con: duckdb.DuckDBPyConnection, night: date) -> str:
-    """What the night's loads showed, without naming the night (no load id, no dates)."""
-    loads = "select source, status from raw.loads where logical_date = ?"
+def night_fingerprint(con: duckdb.DuckDBPyConnection, night: date,
+                      source: str | None = None) -> str:
+    """What the night's loads showed, without naming the night (no load id, no dates).
+
+    With ``source``, only that source's load of the night.
+    """
+    only = "" if source is None else " and l.source = ?"
+    params: list = [night] if source is None else [night, source]
+    loads = f"select l.source, l.status from raw.loads l where l.logical_date = ?{only}"
     fetches = (
         f"select l.source, f.url, f.subject, f.sha256, {_OUTCOME}, f.error, f.http_status "
-        "from raw.fetch_log f join raw.loads l using (load_id) where l.logical_date = ?"
+        f"from raw.fetch_log f join raw.loads l using (load_id) where l.logical_date = ?{only}"
     )
-    return _set_hash(con, loads, [night]) + "|" + _set_hash(con, fetches, [night])
+    return _set_hash(con, loads, params) + "|" + _set_hash(con, fetches, params)
 
 
 def _last_build(con: duckdb.DuckDBPyConnection) -> tuple | None:
@@ -143,10 +152,12 @@ def _marts_exist(con: duckdb.DuckDBPyConnection) -> bool:
     ).fetchone()[0])
 
 
-def _tonight_usable(con: duckdb.DuckDBPyConnection, night: date) -> bool:
-    """Every load of the night passed its gate whole (no partial, rejected or failed load)."""
+def _tonight_usable(con: duckdb.DuckDBPyConnection, night: date, source: str | None) -> bool:
+    """Every load of the night (of ``source``) passed its gate whole (no partial, rejected or
+    failed load)."""
     statuses = {r[0] for r in con.execute(
-        "select status from raw.loads where logical_date = ?", [night]
+        "select status from raw.loads where logical_date = ? and source = coalesce(?, source)",
+        [night, source],
     ).fetchall()}
     return statuses == {"accepted"}
 
@@ -170,13 +181,18 @@ where new_counting_instruments > 0 and date_day > $built - 365 and date_day <= $
 """
 
 
-def plan_build(con: duckdb.DuckDBPyConnection, settings: Settings, night: date) -> BuildPlan:
-    """Decide whether tonight needs dbt (and a full refresh) or only its night moved."""
+def plan_build(con: duckdb.DuckDBPyConnection, settings: Settings, night: date,
+               source: str | None = None) -> BuildPlan:
+    """Decide whether tonight needs dbt (and a full refresh) or only its night moved.
+
+    With ``source``, judge only that source's load of the night (the others may not have run
+    yet): this is how a load decides whether to trigger the warehouse at all.
+    """
     con.execute(_STATE_DDL)
     last = _last_build(con)
     if last is None or not _marts_exist(con):
         return BuildPlan("dbt", night, "no earlier build in this working DB")
-    built_night, project_fp, raw_fp, night_fp = last
+    built_night, project_fp, raw_fp, _night_fp = last
     if project_fp != project_fingerprint(settings):
         return BuildPlan("dbt_full_refresh", night, "the dbt project changed since the last build")
     if raw_fingerprint(con) == raw_fp:
@@ -185,13 +201,26 @@ def plan_build(con: duckdb.DuckDBPyConnection, settings: Settings, night: date) 
     if night <= built_night:
         return BuildPlan("dbt", night, f"night {night} is not after the built night "
                          f"{built_night} (backfill or rerun)")
-    if not _tonight_usable(con, night):
+    if not _tonight_usable(con, night, source):
         return BuildPlan("dbt", night, f"a load of night {night} is not accepted whole")
-    if raw_fingerprint(con, except_night=night) != raw_fp:
-        return BuildPlan("dbt", night, f"inputs of nights other than {night} changed")
-    if night_fingerprint(con, night) != night_fp:
+    if raw_fingerprint(con, through=built_night) != raw_fp:
+        return BuildPlan("dbt", night, f"inputs of nights up to {built_night} changed")
+    # The built night's rows are what the build read (checked above), so they can be described
+    # again now. Nights between the build and tonight changed nothing, or they would have
+    # triggered a build: each must look exactly like the built night.
+    if night_fingerprint(con, night, source) != night_fingerprint(con, built_night, source):
         return BuildPlan("dbt", night, f"night {night} brought a payload or fetch outcome "
                          f"that night {built_night} did not have")
+    for (between,) in con.execute(
+        "select distinct logical_date from raw.loads where logical_date > ? and "
+        "logical_date != ? and status != 'running' order by 1", [built_night, night]
+    ).fetchall():
+        if between > night:
+            return BuildPlan("dbt", night, f"night {between}, later than {night}, is loaded")
+        if not _tonight_usable(con, between, None) or (
+                night_fingerprint(con, between) != night_fingerprint(con, built_night)):
+            return BuildPlan("dbt", night, f"night {between} changed inputs since the build "
+                             f"of night {built_night}")
     n_dates = sum(n for (n,) in con.execute(
         CALENDAR_GUARD, {"built": built_night, "tonight": night}).fetchall())
     if n_dates:

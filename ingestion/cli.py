@@ -91,6 +91,7 @@ def _nightly(args: argparse.Namespace) -> int:
         run_untc_night,
         run_warehouse_night,
         warehouse_alert,
+        warehouse_needed,
         warehouse_report,
         warehouse_serve,
     )
@@ -103,6 +104,11 @@ def _nightly(args: argparse.Namespace) -> int:
         print(f"load {load_id}: {_load_status(settings, load_id)}")
         news_id = run_news_night(night, settings)
         print(f"load {news_id}: {_load_status(settings, news_id)}")
+        # as the Assets do under Airflow: no warehouse run when neither load changed anything
+        if all(warehouse_needed(source, night, settings) is None for source in ("untc", "news")):
+            print(f"night {night}: the loads changed nothing since the last build; the "
+                  "warehouse is not rebuilt and the publication stays as it is")
+            return 0
         result = run_warehouse_night(night, settings)
         state = "published" if result.published else "unchanged (already published)"
         print(f"warehouse {state}: {result.path} ({len(result.tables)} tables)")

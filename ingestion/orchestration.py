@@ -83,3 +83,25 @@ def explained_failures() -> Iterator[None]:
 
             raise AirflowFailException(str(exc)) from exc
         raise
+
+
+def signal_only_on_change(source: str, context: dict[str, Any]) -> str:
+    """Body of a load DAG's last task, whose outlet is the source's Asset.
+
+    A load that changed nothing the marts are built from skips the task, so no Asset event is
+    emitted and the warehouse DAG does not run (the publication stays as it is); otherwise the
+    task succeeds with the reason, and the event triggers the warehouse.
+    """
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    from ingestion.pipeline import warehouse_needed
+
+    night = night_of(context)
+    with explained_failures():
+        reason = warehouse_needed(source, night)
+    if reason is None:
+        raise AirflowSkipException(
+            f"night {night}: the {source} load changed nothing since the last build; "
+            "the warehouse is not triggered"
+        )
+    return reason

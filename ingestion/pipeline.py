@@ -192,6 +192,25 @@ def warehouse_build(settings: Settings | None = None, logical_date: date | None 
 SKIPS = ("refresh_night", "unchanged")
 
 
+def warehouse_needed(source: str, night: date, settings: Settings | None = None) -> str | None:
+    """Why tonight's load of ``source`` needs a warehouse build, or None when it changed nothing.
+
+    Asked after the load's gate, before its Asset is signalled: a load whose payloads and fetch
+    outcomes are those of the last built night (and no official date falls in between) changes
+    no mart, so the warehouse does not run and the publication stays as it is.
+    """
+    settings = settings or load_settings()
+    if settings.always_build:
+        return "build requested (TREATYWATCH_ALWAYS_BUILD)"
+    with work_db(settings) as con:
+        plan = plan_build(con, settings, night, source=source)
+    if plan.action in SKIPS:
+        log.info("night %s: the %s load changed nothing since night %s; the warehouse is not "
+                 "triggered", night, source, plan.built_night)
+        return None
+    return plan.reason
+
+
 def marts_night(con: duckdb.DuckDBPyConnection) -> date:
     """The night the built marts stand for: the latest night of a readable UNTC load."""
     return con.execute(

@@ -6,12 +6,17 @@ datasource fails every expectation on DuckDB (measured; see docs/architecture.md
 Expectations of severity ``critical`` (GX's default) block the gate; ``warning`` ones are
 recorded and reported only. Suites may reference run-time parameters as
 ``{"$PARAMETER": "logical_date"}``.
+
+A load gate whose inputs are exactly those of a load that passed on an earlier night (same
+suites, same rows) is not run again: its pass is carried over (``gate_inputs_fingerprint``),
+which spares a night that changed nothing the seconds of importing GX.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -177,6 +182,111 @@ def write_result(result: GateResult, path: Path) -> str:
     return payload
 
 
+# Passes of load gates, by what the gate saw: a later load that shows the gate the same rows
+# reuses the pass instead of running GX again.
+_PASSES_DDL = """
+create schema if not exists pipeline_state;
+create table if not exists pipeline_state.gate_passes (
+    gate varchar not null,
+    inputs_fp varchar not null,         -- gate_inputs_fingerprint: suites + rows
+    night date not null,                -- the night the gate passed for
+    load_id varchar not null,
+    passed_at timestamp not null,
+    result_json varchar not null        -- evaluated, warnings and the GX results
+);
+"""
+
+
+def _parameters_only_cap(node: Any, key: str | None = None) -> bool:
+    """Whether every run-time parameter in a suite is a ``max_value`` (an upper bound)."""
+    if isinstance(node, dict):
+        if "$PARAMETER" in node:
+            return key in {"max_value"}
+        return all(_parameters_only_cap(v, k) for k, v in node.items())
+    if isinstance(node, list):
+        return all(_parameters_only_cap(v, key) for v in node)
+    return True
+
+
+def gate_inputs_fingerprint(gate_dir: Path, frames: dict[str, pd.DataFrame]) -> str | None:
+    """sha256 of everything a gate's verdict depends on but the night: suites and rows.
+
+    Row order does not matter (rows are hashed one by one, then sorted). The ``load_id``
+    column names the load, not its content, and is left out unless a suite mentions it.
+    None when a pass could not be carried to a later night: a suite uses a run-time
+    parameter other than as an upper bound (only then does passing on night X imply passing
+    on any night after X), or a frame holds values pandas cannot hash.
+    """
+    digest = hashlib.sha256()
+    suites = sorted(gate_dir.glob("*.json"))
+    texts = [path.read_bytes() for path in suites]
+    if not all(_parameters_only_cap(json.loads(text)) for text in texts):
+        return None
+    ignored = set() if any(b"load_id" in text for text in texts) else {"load_id"}
+    for path, text in zip(suites, texts, strict=True):
+        digest.update(path.name.encode() + b"\0" + text)
+    for name in sorted(frames):
+        frame = frames[name]
+        frame = frame.drop(columns=[c for c in frame.columns if c in ignored])
+        digest.update(f"{name}:{[(c, str(t)) for c, t in frame.dtypes.items()]}".encode())
+        try:
+            rows = pd.util.hash_pandas_object(_scalars(frame), index=False).to_numpy(copy=True)
+        except TypeError:
+            return None
+        rows.sort()
+        digest.update(rows.tobytes())
+    return digest.hexdigest()
+
+
+def _scalars(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with list-like cells (DuckDB lists arrive as arrays) spelt as JSON text."""
+    def spelt(value: Any) -> Any:
+        if hasattr(value, "tolist"):
+            value = value.tolist()
+        return json.dumps(value, default=str) if isinstance(value, (list, dict)) else value
+
+    out = frame.copy()
+    for column in out.select_dtypes(include="object").columns:
+        out[column] = out[column].map(spelt)
+    return out
+
+
+def _earlier_pass(con: duckdb.DuckDBPyConnection, gate: str, inputs_fp: str | None,
+                  night: date) -> tuple[str, date, GateResult] | None:
+    """A pass of this gate on the same inputs for this night or an earlier one, if any."""
+    if inputs_fp is None:
+        return None
+    con.execute(_PASSES_DDL)
+    row = con.execute(
+        "select load_id, night, result_json from pipeline_state.gate_passes "
+        "where gate = ? and inputs_fp = ? and night <= ? order by night desc limit 1",
+        [gate, inputs_fp, night],
+    ).fetchone()
+    if row is None:
+        return None
+    stored = json.loads(row[2])
+    result = GateResult(
+        gate=gate, success=True,
+        warnings=[ExpectationFailure(**w) for w in stored["warnings"]],
+        evaluated=stored["evaluated"], results_json=stored["results"],
+    )
+    return row[0], row[1], result
+
+
+def _remember_pass(con: duckdb.DuckDBPyConnection, result: GateResult, inputs_fp: str | None,
+                   night: date, load_id: str) -> None:
+    if inputs_fp is None:
+        return
+    from ingestion.landing import utcnow
+
+    con.execute(_PASSES_DDL)
+    stored = json.dumps({"evaluated": result.evaluated,
+                         "warnings": [asdict(w) for w in result.warnings],
+                         "results": result.results_json}, default=str)
+    con.execute("insert into pipeline_state.gate_passes values (?, ?, ?, ?, ?, ?)",
+                [result.gate, inputs_fp, night, load_id, utcnow(), stored])
+
+
 class LoadRejected(DataRejected):
     """A load failed its quality gate; it is kept, marked rejected, and not published."""
 
@@ -198,13 +308,24 @@ def gate_load(
     """
     from ingestion.landing import finish_load, status_after_gate
 
-    result = run_gate(gate_dir, frames, parameters={"logical_date": pd.Timestamp(logical_date)})
+    inputs_fp = gate_inputs_fingerprint(gate_dir, frames)
+    earlier = _earlier_pass(con, gate_dir.name, inputs_fp, logical_date)
+    carried = ""
+    if earlier is not None:
+        earlier_load, earlier_night, result = earlier
+        carried = (f"\n  the gate saw the same rows as load {earlier_load}, which passed for "
+                   f"night {earlier_night}: its pass is carried over")
+    else:
+        result = run_gate(gate_dir, frames,
+                          parameters={"logical_date": pd.Timestamp(logical_date)})
     out = validations_dir / f"{load_id}.json"
     payload = write_result(result, out)
     if result.success:
         status, failures = status_after_gate(con, load_id)
         finish_load(con, load_id, status,
-                    result.summary() + (f"\n{failures}" if failures else ""), payload)
+                    result.summary() + carried + (f"\n{failures}" if failures else ""), payload)
+        if earlier is None:
+            _remember_pass(con, result, inputs_fp, logical_date, load_id)
         return result
     errors = frames.get("parse_errors")
     summary = result.summary() + "".join(

@@ -27,3 +27,27 @@ def test_rejected_load_under_run_sh_names_the_payload_and_the_defect(
     assert "rejected by quality gate" in proc.stderr
     assert "XVIII-16.en.xml" in proc.stderr and "declares a DTD or entity" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_night_that_changed_nothing_leaves_the_publication_alone(
+    tw_env: Path, snapshot_copy: Path
+) -> None:
+    import hashlib
+
+    from ingestion.settings import load_settings
+
+    def night(on: str) -> subprocess.CompletedProcess:
+        proc = subprocess.run([str(REPO / "run.sh"), "--offline", "--date", on],
+                              capture_output=True, text=True, check=False, timeout=900)
+        assert proc.returncode == 0, proc.stderr
+        return proc
+
+    first = night("2026-11-20")
+    assert "warehouse 2026-11-20: success" in first.stdout
+    published = load_settings().published_db
+    digest = hashlib.sha256(published.read_bytes()).hexdigest()
+    second = night("2026-11-21")  # the same snapshot: the same payloads as the night before
+    assert "warehouse: not triggered, tonight's loads changed nothing" in second.stdout
+    assert "warehouse 2026-11-21" not in second.stdout
+    assert hashlib.sha256(published.read_bytes()).hexdigest() == digest
+    assert "(night 2026-11-20," in second.stdout  # the summary: still the night it was built

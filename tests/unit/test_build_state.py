@@ -125,3 +125,55 @@ def test_a_rerun_with_nothing_new_is_unchanged(con, settings) -> None:
     built_on(con, settings, X)
     night(con, settings, X, TREATIES)  # the same night again: its fetch log is replaced
     assert plan_build(con, settings, X).action == "unchanged"
+
+
+# --- A load asks, for its own source, whether the warehouse must run at all ------------------
+
+Z = date(2026, 11, 22)
+
+
+def news_night(con, settings: Settings, on: date, body: bytes) -> None:
+    """A news load of one night with one article page."""
+    load_id = begin_load(con, "news", on)
+    fetched = FetchResult("http://news.test/a.html", 200, body, "text/html",
+                          datetime(2026, 11, 21, 3))
+    land_payload(con, settings.raw_dir, "news", load_id, on, fetched, subject="article")
+    finish_load(con, load_id, "accepted")
+
+
+def test_a_source_judges_its_own_load_before_the_other_has_run(con, settings) -> None:
+    built_on(con, settings, X)
+    news_night(con, settings, X, b"<p>article</p>")
+    record_build(con, settings, BuildPlan("dbt", X, "test"), X)  # built with both sources
+    night(con, settings, Y, TREATIES)  # tonight's untc load is like X's; news has not run yet
+    assert plan_build(con, settings, Y, source="untc").action == "refresh_night"
+    # judged for all sources, the night is not complete yet: it does not look like X
+    assert plan_build(con, settings, Y).action == "dbt"
+    news_night(con, settings, Y, b"<p>another article</p>")
+    plan = plan_build(con, settings, Y, source="news")
+    assert plan.action == "dbt" and "payload or fetch outcome" in plan.reason
+
+
+def test_nights_that_changed_nothing_do_not_force_a_build_later(con, settings) -> None:
+    built_on(con, settings, X)
+    night(con, settings, Y, TREATIES)  # no change: the warehouse did not run on Y
+    night(con, settings, Z, TREATIES)  # nor on Z: compared with the build of X
+    plan = plan_build(con, settings, Z, source="untc")
+    assert (plan.action, plan.built_night) == ("refresh_night", X)
+    assert plan_build(con, settings, Z).action == "refresh_night"
+
+
+def test_a_changed_night_between_the_build_and_tonight_runs_dbt(con, settings) -> None:
+    built_on(con, settings, X)
+    night(con, settings, Y, {**TREATIES, "XVIII-14": None})  # a failed fetch on Y
+    night(con, settings, Z, TREATIES)
+    plan = plan_build(con, settings, Z, source="untc")
+    assert plan.action == "dbt" and "night 2026-11-21 changed inputs" in plan.reason
+
+
+def test_a_night_later_than_tonight_runs_dbt(con, settings) -> None:
+    built_on(con, settings, X)
+    night(con, settings, Z, TREATIES)
+    night(con, settings, Y, TREATIES)  # Y loaded after Z: nights out of order
+    plan = plan_build(con, settings, Y, source="untc")
+    assert plan.action == "dbt" and "later than" in plan.reason

@@ -74,3 +74,68 @@ def test_gate_refuses_a_frame_without_a_suite(con, gate_dir: Path, tmp_path: Pat
     frames = {"rows": pd.DataFrame({"name": ["a"], "n": [3]}), "other": pd.DataFrame()}
     with pytest.raises(ValueError, match="do not match"):
         gate_load(con, load, gate_dir, frames, NIGHT, tmp_path / "v")
+
+
+# --- A pass is carried over to a later load that shows the gate the same rows ----------------
+
+LATER = date(2026, 11, 21)
+
+
+def test_same_rows_on_a_later_night_carry_the_pass_over(con, gate_dir: Path, tmp_path) -> None:
+    first = begin_load(con, "untc", NIGHT)
+    frames = {"rows": pd.DataFrame({"name": ["a", "b"], "n": [3, 4], "load_id": first})}
+    gate_load(con, first, gate_dir, frames, NIGHT, tmp_path / "v")
+    second = begin_load(con, "untc", LATER)
+    # the same rows in another order, tagged with the new load: the same inputs
+    same = {"rows": pd.DataFrame({"name": ["b", "a"], "n": [4, 3], "load_id": second})}
+    result = gate_load(con, second, gate_dir, same, LATER, tmp_path / "v")
+    assert result.success and result.evaluated == 1
+    state, message = status(con, second)
+    assert state == "accepted"
+    assert f"same rows as load {first}, which passed for night {NIGHT}" in message
+    assert (tmp_path / "v" / f"{second}.json").exists()
+
+
+def test_changed_rows_or_an_earlier_night_run_the_gate_again(con, gate_dir, tmp_path) -> None:
+    first = begin_load(con, "untc", LATER)
+    frames = {"rows": pd.DataFrame({"name": ["a"], "n": [3]})}
+    gate_load(con, first, gate_dir, frames, LATER, tmp_path / "v")
+    # a backfill of an earlier night: a pass for a later night says nothing about it
+    backfill = begin_load(con, "untc", NIGHT)
+    gate_load(con, backfill, gate_dir, frames, NIGHT, tmp_path / "v")
+    assert "carried over" not in status(con, backfill)[1]
+    # one value changed, to one the suite refuses: the gate runs and rejects
+    bad = begin_load(con, "news", date(2026, 11, 22))
+    with pytest.raises(LoadRejected, match="expect_column_values_to_be_between"):
+        gate_load(con, bad, gate_dir, {"rows": pd.DataFrame({"name": ["a"], "n": [11]})},
+                  date(2026, 11, 22), tmp_path / "v")
+
+
+def test_a_parameter_used_as_a_lower_bound_is_never_carried_over(tmp_path: Path) -> None:
+    from ingestion.quality import gate_inputs_fingerprint
+
+    folder = tmp_path / "g"
+    folder.mkdir()
+    frames = {"rows": pd.DataFrame({"d": pd.to_datetime(["2026-11-01"])})}
+    cap = {"column": "d", "max_value": {"$PARAMETER": "logical_date"}}
+    (folder / "rows.json").write_text(json.dumps({"name": "g.rows", "expectations": [
+        {"type": "expect_column_values_to_be_between", "kwargs": cap}]}))
+    assert gate_inputs_fingerprint(folder, frames) is not None
+    floor = {"column": "d", "min_value": {"$PARAMETER": "logical_date"}}
+    (folder / "rows.json").write_text(json.dumps({"name": "g.rows", "expectations": [
+        {"type": "expect_column_values_to_be_between", "kwargs": floor}]}))
+    assert gate_inputs_fingerprint(folder, frames) is None
+
+
+def test_list_cells_are_fingerprinted_by_value(gate_dir: Path) -> None:
+    import numpy as np
+
+    from ingestion.quality import gate_inputs_fingerprint
+
+    def frame(notes):
+        return {"rows": pd.DataFrame({"name": ["a", "b"], "notes": notes})}
+
+    one = gate_inputs_fingerprint(gate_dir, frame([np.array(["1"]), np.array([], dtype=str)]))
+    same = gate_inputs_fingerprint(gate_dir, frame([["1"], []]))
+    other = gate_inputs_fingerprint(gate_dir, frame([["2"], []]))
+    assert one is not None and one == same and one != other

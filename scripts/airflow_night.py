@@ -1,0 +1,184 @@
+"""Run one TreatyWatch night through Airflow, in one process (called by run.sh).
+
+What the scheduler does for a night: `untc_status` and `news` run, and `warehouse` runs only
+when one of their loads signalled its Asset (a load that changed nothing does not). Each DAG
+runs as `airflow dags test` runs it -- its tasks in this process, on the SQLite metadata DB --
+but the three share one Python process and one metadata-DB check, instead of paying Airflow's
+start-up three times over.
+
+Progress goes to the terminal, one line per DAG; each DAG's own log goes to
+``<logs>/<dag_id>.log``. A failed DAG prints the operator's message (written by the tasks to
+``$TREATYWATCH_FAILURE_NOTE``) or the reason found in its log, and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+HERE = Path(__file__).resolve().parent
+LOAD_DAGS = ("untc_status", "news")
+WAREHOUSE_DAG = "warehouse"
+
+
+@contextmanager
+def output_to(path: Path) -> Iterator[None]:
+    """Send this process's stdout and stderr (file descriptors 1 and 2) to ``path``."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with path.open("ab") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        os.close(saved[0])
+        os.close(saved[1])
+
+
+def _migrated_marker() -> Path:
+    return Path(os.environ["AIRFLOW_HOME"]) / ".treatywatch-migrated"
+
+
+def _db_revision() -> str | None:
+    """The metadata DB's alembic revision (SQLite), read without loading Airflow's migrations."""
+    from airflow.configuration import conf
+
+    uri = conf.get("database", "sql_alchemy_conn")
+    if not uri.startswith("sqlite:///"):
+        return None
+    try:
+        with sqlite3.connect(uri.removeprefix("sqlite:///")) as con:
+            row = con.execute("select version_num from alembic_version").fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def prepare_metadata_db(pool: str) -> None:
+    """Migrate the metadata DB when needed, and make sure the DuckDB writer pool exists.
+
+    Loading Airflow's migration scripts to learn that nothing is to do costs seconds, so the
+    revision reached by the last migration is remembered with the Airflow version that
+    reached it, and the scripts are loaded only when the DB or the version differ.
+    """
+    import airflow
+    from airflow.models.pool import Pool
+    from airflow.utils import db
+
+    marker = _migrated_marker()
+    expected = f"{airflow.__version__} {_db_revision()}"
+    if not marker.exists() or marker.read_text().strip() != expected or expected.endswith("None"):
+        db.upgradedb()
+        marker.write_text(f"{airflow.__version__} {_db_revision()}\n")
+    Pool.create_or_update_pool(pool, 1, "DuckDB single writer", include_deferred=False)
+
+
+def run_dag(dag_id: str, night: date, log: Path) -> Any:
+    """``dag.test()`` of one DAG for the night, its output in ``log``; the DagRun."""
+    from airflow.utils.cli import get_bagged_dag
+
+    with output_to(log):
+        dag = get_bagged_dag(None, dag_id)
+        return dag.test(logical_date=datetime(night.year, night.month, night.day, tzinfo=UTC))
+
+
+def signalled_assets(runs: list[Any]) -> list[str]:
+    """Names of the Assets that these DAG runs updated (what would trigger the warehouse)."""
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        rows = session.execute(
+            select(AssetModel.name)
+            .join(AssetEvent, AssetEvent.asset_id == AssetModel.id)
+            .where(AssetEvent.source_run_id.in_([run.run_id for run in runs]))
+        ).all()
+    return sorted({row[0] for row in rows})
+
+
+def explain_failure(dag_id: str, log: Path, out: TextIO) -> None:
+    """The operator's message of a failed DAG: the tasks' failure note, else its log's reason."""
+    print(f"!! {dag_id} failed. The reason:", file=out)
+    note = os.environ.get("TREATYWATCH_FAILURE_NOTE")
+    lines = Path(note).read_text(encoding="utf-8").splitlines() if note and Path(note).is_file() \
+        else []
+    if lines:
+        for line in dict.fromkeys(lines):  # retries repeat it
+            print(f"  {line}", file=out)
+    else:
+        sys.path.insert(0, str(HERE))
+        from explain_failure import main as explain
+
+        with _stdout(out):
+            explain(str(log))
+    print(f"!! full log: {log} ; load history: treatywatch loads", file=out)
+
+
+@contextmanager
+def _stdout(stream: TextIO) -> Iterator[None]:
+    previous, sys.stdout = sys.stdout, stream
+    try:
+        yield
+    finally:
+        sys.stdout = previous
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the night; 0 when every DAG that ran succeeded, 1 otherwise."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--night", type=date.fromisoformat, required=True)
+    parser.add_argument("--logs", type=Path, required=True, help="folder for the DAGs' logs")
+    args = parser.parse_args(argv)
+    args.logs.mkdir(parents=True, exist_ok=True)
+    # the terminal, kept aside before the DAGs' output is sent to their logs
+    term = os.fdopen(os.dup(1), "w", buffering=1)
+    term_err = os.fdopen(os.dup(2), "w", buffering=1)
+
+    with output_to(args.logs / "airflow.log"):
+        from ingestion.orchestration import DUCKDB_POOL
+
+        prepare_metadata_db(DUCKDB_POOL)
+
+    runs = []
+    for dag_id in (*LOAD_DAGS, WAREHOUSE_DAG):
+        if dag_id == WAREHOUSE_DAG:
+            assets = signalled_assets(runs)
+            if not assets:
+                print(f"== {WAREHOUSE_DAG}: not triggered, tonight's loads changed nothing since "
+                      "the last build; the publication stays as it is ==", file=term)
+                break
+            print(f"== {WAREHOUSE_DAG}, triggered by {', '.join(assets)} ==", file=term)
+        log = args.logs / f"{dag_id}.log"
+        started = time.monotonic()
+        try:
+            run = run_dag(dag_id, args.night, log)
+        except Exception as exc:  # the DAG could not even start: say why in one line
+            print(f"!! {dag_id} could not run: {str(exc).splitlines()[0]}", file=term_err)
+            print(f"!! full log: {log}", file=term_err)
+            return 1
+        state = str(getattr(run, "state", "unknown"))
+        print(f"{dag_id} {args.night}: {state} in {time.monotonic() - started:.1f} s", file=term)
+        if state != "success":
+            explain_failure(dag_id, log, term_err)
+            return 1
+        runs.append(run)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
