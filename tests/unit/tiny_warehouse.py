@@ -179,5 +179,3 @@ def mart_names(settings: Settings) -> list[str]:
             "order by 1"
         ).fetchall()
     return [r[0] for r in rows]
-
-
