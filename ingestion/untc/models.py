@@ -28,7 +28,7 @@ _ACTION_TYPES = _read_action_types()
 
 # A date's suffix letter decides the action, not the column header (headers differ between
 # treaties); a bare date takes the meaning of its column. ("d" in a signature column is
-# succession to signature: see mtdsg._column.)
+# succession to signature: see mtdsg.table._column.)
 SUFFIX_ACTIONS: dict[str, str] = {
     "a": "accession",
     "A": "acceptance",

@@ -139,3 +139,70 @@ def test_list_cells_are_fingerprinted_by_value(gate_dir: Path) -> None:
     same = gate_inputs_fingerprint(gate_dir, frame([["1"], []]))
     other = gate_inputs_fingerprint(gate_dir, frame([["2"], []]))
     assert one is not None and one == same and one != other
+
+
+def write_suite(folder: Path, table: str, expectations: list[dict]) -> None:
+    spec = {"name": f"{folder.name}.{table}", "meta": {"id_columns": ["name"]},
+            "expectations": expectations}
+    (folder / f"{table}.json").write_text(json.dumps(spec))
+
+
+def test_warning_expectation_is_reported_but_does_not_block(con, gate_dir: Path,
+                                                             tmp_path: Path) -> None:
+    write_suite(gate_dir, "rows", [
+        {"type": "expect_column_values_to_be_between",
+         "kwargs": {"column": "n", "min_value": 0, "max_value": 10}},
+        {"type": "expect_column_values_to_be_between",
+         "kwargs": {"column": "n", "min_value": 0, "max_value": 5}, "severity": "warning"},
+    ])
+    load = begin_load(con, "untc", NIGHT)
+    frames = {"rows": pd.DataFrame({"name": ["a", "b"], "n": [3, 7]})}
+    result = gate_load(con, load, gate_dir, frames, NIGHT, tmp_path / "v")
+    assert result.success and result.evaluated == 2 and result.failures == []
+    [warning] = result.warnings
+    assert warning.severity == "warning" and warning.unexpected_count == 1
+    state, message = status(con, load)
+    assert state == "accepted"
+    assert "1 warning(s)" in message and "WARN [rows] expect_column_values_to_be_between" in message
+
+
+def test_suites_compare_with_the_night(con, tmp_path: Path) -> None:
+    """``{"$PARAMETER": "logical_date"}`` is the load's night: nothing may be dated after it."""
+    gate = tmp_path / "dated"
+    gate.mkdir()
+    write_suite(gate, "rows", [
+        {"type": "expect_column_values_to_be_between",
+         "kwargs": {"column": "day", "max_value": {"$PARAMETER": "logical_date"}}},
+    ])
+    days = pd.to_datetime(pd.Series(["2026-11-19", "2026-11-20"]))
+    ok = begin_load(con, "untc", NIGHT)
+    assert gate_load(con, ok, gate, {"rows": pd.DataFrame({"name": ["a", "b"], "day": days})},
+                     NIGHT, tmp_path / "v").success
+    late = begin_load(con, "untc", date(2026, 11, 19))
+    with pytest.raises(LoadRejected, match="'name': 'b'"):
+        gate_load(con, late, gate, {"rows": pd.DataFrame({"name": ["a", "b"], "day": days})},
+                  date(2026, 11, 19), tmp_path / "v")
+
+
+def test_rejection_names_unparseable_payloads_and_keeps_the_result(con, tmp_path: Path) -> None:
+    gate = tmp_path / "parsing"
+    gate.mkdir()
+    write_suite(gate, "parse_errors", [
+        {"type": "expect_table_row_count_to_equal", "kwargs": {"value": 0}},
+    ])
+    load = begin_load(con, "untc", NIGHT)
+    errors = pd.DataFrame({"url": ["https://x/a.xml"], "sha256": ["ab"],
+                           "error": ["payload is an HTML page, not MTDSG XML"]})
+    with pytest.raises(LoadRejected) as err:
+        gate_load(con, load, gate, {"parse_errors": errors}, NIGHT, tmp_path / "v")
+    line = "unparseable payload https://x/a.xml: payload is an HTML page, not MTDSG XML"
+    assert line in str(err.value)
+    assert str(tmp_path / "v" / f"{load}.json") in str(err.value)
+    state, message = status(con, load)
+    assert state == "rejected" and line in message
+    kept = json.loads((tmp_path / "v" / f"{load}.json").read_text(encoding="utf-8"))
+    assert kept["success"] is False and kept["gate"] == "parsing"
+    assert "FAIL [parse_errors] expect_table_row_count_to_equal" in kept["summary"]
+    stored = con.execute("select validation_json from raw.loads where load_id = ?",
+                         [load]).fetchone()[0]
+    assert json.loads(stored) == kept

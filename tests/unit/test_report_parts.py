@@ -1,18 +1,25 @@
-"""The report's shipped world map, its claim labels and banners, and the replay description."""
+"""The report's shipped world map, its claim labels and banners, the replay description, and
+the whole page rendered from a tiny published warehouse (checked with an HTML parser)."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
+import lxml.html
 import pandas as pd
+import pytest
+from tiny_warehouse import NIGHT, build_work_db
 
+from ingestion.publish import publish
 from ingestion.replay import describe_replay
-from ingestion.report.data import WORLD_GEOJSON, ReportData
-from ingestion.report.render import _banners, _claim_text
-from ingestion.settings import load_settings
+from ingestion.report.build import build_report, report_path
+from ingestion.report.data import WORLD_GEOJSON, ReportData, read_report_data
+from ingestion.report.render import _banners, _claim_text, render_report
+from ingestion.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -63,3 +70,91 @@ def test_replay_is_described_only_offline(tmp_path, monkeypatch) -> None:
     (tmp_path / "RECORDING.json").write_text('{"description": "UNTC files of 2018"}')
     expected = f"recorded snapshot {tmp_path.name}/: UNTC files of 2018"
     assert describe_replay(load_settings()) == expected
+
+
+@pytest.fixture
+def replayed_warehouse(tw_env: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The tiny marts of NIGHT, loaded offline from a recording and published."""
+    recording = tw_env / "recording"
+    recording.mkdir()
+    (recording / "RECORDING.json").write_text('{"description": "UNTC files of 2018"}')
+    monkeypatch.setenv("TREATYWATCH_OFFLINE", "1")
+    monkeypatch.setenv("TREATYWATCH_SNAPSHOT_DIR", str(recording))
+    settings = load_settings()
+    build_work_db(settings, NIGHT)
+    assert publish(settings, NIGHT).published
+    return settings
+
+
+def texts(page: lxml.html.HtmlElement, xpath: str) -> list[str]:
+    """Visible text of each element the XPath selects, its text nodes joined by spaces."""
+    return [" ".join(" ".join(e.itertext()).split()) for e in page.xpath(xpath)]
+
+
+def table_rows(page: lxml.html.HtmlElement, table_id: str) -> list[list[str]]:
+    return [[" ".join(td.text_content().split()) for td in tr.xpath("td")]
+            for tr in page.xpath(f"//table[@id='{table_id}']/tbody/tr")]
+
+
+def test_report_page_from_a_published_warehouse(replayed_warehouse: Settings) -> None:
+    settings = replayed_warehouse
+    path = build_report(settings)
+
+    assert path == report_path(settings) == settings.warehouse_dir / "report.html"
+    page = lxml.html.fromstring(path.read_text(encoding="utf-8"))
+    assert texts(page, "//title") == [f"TreatyWatch report {NIGHT.isoformat()}"]
+    [replay] = texts(page, "//div[@id='replay-banner']")
+    assert "UNTC files of 2018" in replay
+    assert texts(page, "//div[contains(@class, 'treaty-stale')]") == [
+        "IV-99 is stale: shown as of night 2026-11-23; tonight's refresh failed: "
+        "HTTP 503 from treaties.un.org"
+    ]
+
+    # one section per watched treaty, the pending one first; the unwatched X-1 has none
+    assert page.xpath("//section/@id") == ["XVIII-16", "IV-99"]
+    figures = dict(zip(page.xpath("//section[@id='XVIII-16']//dd/@data-figure"),
+                       texts(page, "//section[@id='XVIII-16']//dd"), strict=True))
+    assert figures == {
+        "signatories": "3", "parties": "1", "instruments counting": "1",
+        "threshold": "40 not reached", "remaining": "39",
+        "entry into force": "projected 2029-01-01",
+    }
+    printed = texts(page, "//section[@id='IV-99']//dd")
+    assert printed == ["17 printed by UNTC", "12 printed by UNTC"]
+    [note] = texts(page, "//section[@id='IV-99']//p[@class='note']")
+    assert "prints 17 signatories and 12 parties" in note
+    charts = set(page.xpath("//div[@id]/@id"))
+    assert {"ratification_curves", "progress_XVIII_16", "map_XVIII_16", "timeline_XVIII_16",
+            "regions_XVIII_16"} <= charts
+    assert not {c for c in charts if c.endswith("IV_99")}
+
+    # the week's changes, newest first (the change of a month ago is not listed)
+    assert table_rows(page, "changes") == [
+        ["2026-11-26", "XVIII-16", "Viet Nam", "new_consent", "ratification", "signatory",
+         "party"],
+        ["2026-11-24", "XVIII-16", "Norway", "new_signature", "signature", "—", "signatory"],
+    ]
+    [claim] = table_rows(page, "claims")
+    assert claim[2:5] == ["XVIII-16", "Viet Nam (VNM): ratification", "confirmed"]
+
+    # self-contained: no script loaded from elsewhere, plotly.js inlined once
+    assert page.xpath("//script[@src]") == []
+    bundles = [s for s in page.xpath("//script/text()") if len(s) > 500_000]
+    assert len(bundles) == 1
+
+
+def test_report_page_says_when_the_night_is_stale(replayed_warehouse: Settings) -> None:
+    settings = replayed_warehouse
+    regions = settings.dbt_project_dir / "seeds" / "un_m49_regions.csv"
+    data = read_report_data(settings.published_db, regions)
+    assert data.night == NIGHT and data.is_replay
+
+    fresh = lxml.html.fromstring(render_report(
+        dataclasses.replace(data, built_on=NIGHT + timedelta(days=1))))
+    late = lxml.html.fromstring(render_report(
+        dataclasses.replace(data, built_on=NIGHT + timedelta(days=5))))
+
+    assert fresh.xpath("//div[@id='stale-banner']") == []
+    assert texts(late, "//div[@id='stale-banner']") == [
+        "Stale: the published night 2026-11-26 is 5 days old."
+    ]
