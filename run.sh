@@ -50,5 +50,5 @@ mode="online"; [ "${TREATYWATCH_OFFLINE:-}" = "1" ] && mode="offline (recorded s
 echo "== TreatyWatch night $NIGHT, $mode =="
 # untc_status and news, then warehouse if a load signalled its Asset: one Python process runs
 # the three DAGs as `airflow dags test` would (scripts/airflow_night.py), logs in $RUN_LOGS.
+# It ends with what the published warehouse now says (scripts/summary.py).
 python "$ROOT/scripts/airflow_night.py" --night "$NIGHT" --logs "$RUN_LOGS" || exit 1
-python "$ROOT/scripts/summary.py"

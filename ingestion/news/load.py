@@ -8,6 +8,7 @@ wrong encoding) is a fetch-log row with outcome ``error`` and its reason; it nev
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -117,6 +118,13 @@ def _fetch_gdelt(con, client, watchlist, raw_dir, load_id, night, summary,
                 windows.extend(gdelt.split_window(lo, end or end_of_night))
 
 
+def _already_read(con: duckdb.DuckDBPyConnection, content: bytes) -> bool:
+    """Whether these exact bytes were already extracted into an article."""
+    sha = hashlib.sha256(content).hexdigest()
+    return con.execute("select count(*) from raw.news_articles where sha256 = ?",
+                       [sha]).fetchone()[0] > 0
+
+
 def _fetch_articles(con, client, raw_dir, load_id, night, summary) -> None:
     rows = con.execute(
         """
@@ -131,7 +139,10 @@ def _fetch_articles(con, client, raw_dir, load_id, night, summary) -> None:
             summary.errors.append(url)
             continue
         try:
-            read_article(fetched.content, fetched.content_type, url)
+            # the same bytes already gave an article (payloads are content-addressed): no need
+            # to read them again
+            if not _already_read(con, fetched.content):
+                read_article(fetched.content, fetched.content_type, url)
         except ArticleRejected as exc:
             record_fetch_error(con, ARTICLE, load_id, url, str(exc), fetched.status)
             summary.errors.append(url)
