@@ -5,7 +5,7 @@ validates the DataFrame of the same name. GX runs on DataFrames read from DuckDB
 datasource fails every expectation on DuckDB (measured; see docs/architecture.md).
 Expectations of severity ``critical`` (GX's default) block the gate; ``warning`` ones are
 recorded and reported only. Suites may reference run-time parameters as
-``{"$PARAMETER": "logical_date"}``.
+``{"$PARAMETER": "logical_date"}`` (the night; the suites' name for it).
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ def gate_load(
     load_id: str,
     gate_dir: Path,
     frames: dict[str, pd.DataFrame],
-    logical_date: date,
+    night: date,
     validations_dir: Path,
 ) -> GateResult:
     """The one load gate every source uses: validate, keep the result, settle the load.
@@ -198,7 +198,7 @@ def gate_load(
     """
     from ingestion.landing import finish_load, status_after_gate
 
-    result = run_gate(gate_dir, frames, parameters={"logical_date": pd.Timestamp(logical_date)})
+    result = run_gate(gate_dir, frames, parameters={"logical_date": pd.Timestamp(night)})
     out = validations_dir / f"{load_id}.json"
     payload = write_result(result, out)
     if result.success:
