@@ -141,9 +141,10 @@ def main() -> None:
     import duckdb
 
     from ingestion import pipeline
+    from ingestion.clock import utcnow
     from ingestion.dbt_runner import dbt_build
     from ingestion.http import FetchResult
-    from ingestion.landing import begin_load, finish_load, land_payload, utcnow
+    from ingestion.landing import begin_load, finish_load, land_payload
     from ingestion.settings import load_settings
     from ingestion.untc import load as untc_load
     from ingestion.untc.urls import mtdsg_xml_url

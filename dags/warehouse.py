@@ -12,15 +12,13 @@ TREATYWATCH_SERVE_POSTGRES_DSN is set), `alert` sends new status_changes to subs
 
 from __future__ import annotations
 
-import pendulum
 from airflow.sdk import dag, task
-
-from ingestion.orchestration import (
-    DEFAULT_ARGS,
+from treatywatch_dags.common import (
+    DAG_ARGS,
     DUCKDB_POOL,
-    NEWS_RAW,
-    UNTC_RAW,
-    WAREHOUSE,
+    NEWS_ACCEPTED_LOAD,
+    PUBLISHED_WAREHOUSE,
+    UNTC_ACCEPTED_LOAD,
     explained_failures,
     night_of,
 )
@@ -28,13 +26,10 @@ from ingestion.orchestration import (
 
 @dag(
     dag_id="warehouse",
-    schedule=(UNTC_RAW | NEWS_RAW),
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
-    catchup=False,
-    max_active_runs=1,
-    default_args=DEFAULT_ARGS,
+    schedule=(UNTC_ACCEPTED_LOAD | NEWS_ACCEPTED_LOAD),
     tags=["treatywatch", "dbt", "publish"],
     doc_md=__doc__,
+    **DAG_ARGS,
 )
 def warehouse():
     """Build, audit and publish the marts."""
@@ -45,7 +40,7 @@ def warehouse():
 
         with explained_failures():
             # a night whose inputs did not change skips dbt (ingestion/build_state.py)
-            warehouse_build(logical_date=night_of(context))
+            warehouse_build(night=night_of(context))
 
     @task(pool=DUCKDB_POOL, retries=0)
     def audit_marts(**context) -> str:
@@ -54,7 +49,7 @@ def warehouse():
         with explained_failures():  # rejected marts fail without retries
             return warehouse_validate(night_of(context)).summary()
 
-    @task(pool=DUCKDB_POOL, outlets=[WAREHOUSE])
+    @task(pool=DUCKDB_POOL, outlets=[PUBLISHED_WAREHOUSE])
     def publish(**context) -> dict:
         from ingestion.pipeline import warehouse_publish
 

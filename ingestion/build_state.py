@@ -32,7 +32,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.landing import utcnow
+from ingestion.clock import utcnow
 from ingestion.settings import Settings
 
 STATE_SCHEMA = "pipeline_state"

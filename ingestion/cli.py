@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -81,10 +81,6 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _nightly(args: argparse.Namespace) -> int:
-    if args.offline:
-        os.environ["TREATYWATCH_OFFLINE"] = "1"
-    if args.all:
-        os.environ["TREATYWATCH_WATCHLIST_MODE"] = "all"
     from ingestion.locking import exclusive
     from ingestion.pipeline import (
         run_news_night,
@@ -98,6 +94,10 @@ def _nightly(args: argparse.Namespace) -> int:
     from ingestion.settings import load_settings
 
     settings = load_settings()
+    if args.offline:
+        settings = replace(settings, offline=True)
+    if args.all:
+        settings = replace(settings, watchlist_mode="all")
     night = args.date or date.today()
     with exclusive(settings.night_lock_path, f"the night's run in {settings.data_dir}"):
         load_id = run_untc_night(night, settings)

@@ -108,7 +108,7 @@ def publish_to_lake(
     tables: list[str],
     docs: dict[str, tuple[str, dict[str, str]]],
     fingerprint: str,
-    logical_date: date,
+    night: date,
 ) -> LakeResult:
     """Commit ``source``'s tables (a schema of ``con``, with meta_publish) as one lake snapshot.
 
@@ -130,7 +130,7 @@ def publish_to_lake(
                 for column, text in columns.items():
                     con.execute(f"comment on column {LAKE}.main.{table}.{column} "
                                 f"is '{_q(text)}'")
-            message = json.dumps({"night": logical_date.isoformat(), "fingerprint": fingerprint})
+            message = json.dumps({"night": night.isoformat(), "fingerprint": fingerprint})
             con.execute(f"call {LAKE}.set_commit_message('treatywatch', '{_q(message)}')")
             con.execute("commit")
         except BaseException:

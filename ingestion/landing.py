@@ -2,7 +2,7 @@
 
 A payload is written once to ``data/raw/<source>/<date>/<sha256>.<ext>`` (the date of the load
 that first fetched it). Fetching the same bytes again only adds a fetch-log row. A load's id is
-``<source>-<logical date>``: rerunning a night replaces that night's fetch log and nothing else,
+``<source>-<night>``: rerunning a night replaces that night's fetch log and nothing else,
 so reruns are idempotent.
 
 A load ends ``accepted`` (every fetch usable), ``partial`` (some fetches failed or some payloads
@@ -16,14 +16,13 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import duckdb
 
+from ingestion.clock import utcnow
 from ingestion.http import FetchResult
-from ingestion.replay import describe_replay
-from ingestion.settings import load_settings
 
 _EXTENSIONS = {"xml": "xml", "json": "json", "html": "html", "rss": "xml", "atom": "xml"}
 
@@ -40,26 +39,22 @@ class LandedPayload:
     is_new: bool
 
 
-def load_id_for(source: str, logical_date: date) -> str:
+def load_id_for(source: str, night: date) -> str:
     """The deterministic id of one source's load for one night."""
-    return f"{source}-{logical_date.isoformat()}"
+    return f"{source}-{night.isoformat()}"
 
 
-def utcnow() -> datetime:
-    """Naive UTC timestamp (DuckDB TIMESTAMP carries no zone)."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def begin_load(con: duckdb.DuckDBPyConnection, source: str, logical_date: date) -> str:
-    """Open (or reopen, on a rerun) the load of ``source`` for ``logical_date``.
+def begin_load(
+    con: duckdb.DuckDBPyConnection, source: str, night: date, replay_of: str | None = None
+) -> str:
+    """Open (or reopen, on a rerun) the load of ``source`` for ``night``.
 
     A rerun clears the load's fetch log and parse errors; payloads and parsed rows stay, since
-    they are keyed by content. ``replay_of`` records whether the load replays a recording
-    (offline) and of what, or is live (null).
+    they are keyed by content. ``replay_of`` records what recording the load replays (offline,
+    `ingestion.replay.describe_replay`), or None for a live fetch.
     """
-    load_id = load_id_for(source, logical_date)
+    load_id = load_id_for(source, night)
     now = utcnow()
-    replay_of = describe_replay(load_settings())  # null: a live fetch
     con.execute("delete from raw.fetch_log where load_id = ?", [load_id])
     con.execute("delete from raw.parse_errors where load_id = ?", [load_id])
     con.execute(
@@ -71,7 +66,7 @@ def begin_load(con: duckdb.DuckDBPyConnection, source: str, logical_date: date) 
             n_fetched = null, n_new_payloads = null, n_failed = null,
             replay_of = excluded.replay_of
         """,
-        [load_id, source, logical_date, now, replay_of],
+        [load_id, source, night, now, replay_of],
     )
     return load_id
 
@@ -157,7 +152,7 @@ def land_payload(
     raw_dir: Path,
     source: str,
     load_id: str,
-    logical_date: date,
+    night: date,
     fetched: FetchResult,
     subject: str | None = None,
 ) -> LandedPayload:
@@ -171,7 +166,7 @@ def land_payload(
     ).fetchone()
     is_new = existing is None
     if is_new:
-        path = raw_dir / source / logical_date.isoformat() / (
+        path = raw_dir / source / night.isoformat() / (
             f"{sha}.{_extension(fetched.content_type, fetched.url)}"
         )
         _write_once(path, fetched.content)

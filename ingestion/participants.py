@@ -2,9 +2,10 @@
 
 Sources, tried in this order for each spelling variant of the name (first hit wins):
 
-1. ``override``: the seed ``dbt_project/seeds/participant_name_overrides.csv``, only for names
-   that neither library resolves (e.g. "European Union", "Turkey", "Swaziland") or whose
-   library match has the wrong type (Cook Islands, Niue, Hong Kong);
+1. ``override``: the dbt seed ``seeds/participant_name_overrides.csv`` of the configured dbt
+   project (``Settings.participant_overrides_path``), only for names that neither library
+   resolves (e.g. "European Union", "Turkey", "Swaziland") or whose library match has the
+   wrong type (Cook Islands, Niue, Hong Kong);
 2. ``pycountry``: ISO 3166-1 names, official names and common names;
 3. ``pycountry_historic``: ISO 3166-3 withdrawn codes (Czechoslovakia, USSR, Yugoslavia, ...);
 4. ``babel``: CLDR English territory names (e.g. "Laos", "Cape Verde"), kept only where the
@@ -36,9 +37,8 @@ from pathlib import Path
 import pycountry
 from babel import Locale
 
-OVERRIDES_PATH = (
-    Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "participant_name_overrides.csv"
-)
+from ingestion.settings import load_settings
+
 PARTICIPANT_TYPES = frozenset({"state", "regional_organisation", "other", "unmapped"})
 MATCH_METHODS = frozenset({"override", "pycountry", "pycountry_historic", "babel", "unmapped"})
 
@@ -207,8 +207,12 @@ def _iso_codes(iso3: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def load_overrides(path: Path = OVERRIDES_PATH) -> dict[str, ParticipantRef]:
-    """Read the override seed into key -> ref; a bad row raises ValueError naming it."""
+def load_overrides(path: Path | None = None) -> dict[str, ParticipantRef]:
+    """Read the override seed into key -> ref; a bad row raises ValueError naming it.
+
+    ``path`` defaults to the seed of the configured dbt project (the one dbt loads).
+    """
+    path = path or load_settings().participant_overrides_path
     index: dict[str, ParticipantRef] = {}
     with path.open(newline="", encoding="utf-8") as handle:
         for line_no, row in enumerate(csv.DictReader(handle), 2):
@@ -255,7 +259,6 @@ def resolve_all(names: Iterable[str]) -> dict[str, ParticipantRef]:
 
 __all__ = [
     "MATCH_METHODS",
-    "OVERRIDES_PATH",
     "PARTICIPANT_TYPES",
     "UNMAPPED",
     "ParticipantRef",

@@ -29,10 +29,11 @@ from ingestion.locking import exclusive
 from ingestion.publish import MARTS_SCHEMA, PublishResult, publish
 from ingestion.quality import GateResult, run_gate, write_result
 from ingestion.raw_schema import ensure_raw_schema
+from ingestion.replay import describe_replay
 from ingestion.settings import Settings, load_settings
 from ingestion.untc import load as untc_load
+from ingestion.untc import validate as untc_gate
 from ingestion.untc.guards import apply_guards
-from ingestion.untc.validate import validate_load
 from ingestion.watchlist import load_watchlist
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ def http_client(settings: Settings) -> HttpClient:
     )
 
 
-def untc_fetch(logical_date: date, settings: Settings | None = None) -> str:
+def untc_fetch(night: date, settings: Settings | None = None) -> str:
     """Fetch and land the night's UNTC payloads; return the load id."""
     settings = settings or load_settings()
     watchlist = load_watchlist(settings.watchlist_path)
@@ -108,8 +109,10 @@ def untc_fetch(logical_date: date, settings: Settings | None = None) -> str:
     try:
         with work_db(settings) as con:
             summary = untc_load.fetch_and_land(
-                con, client, watchlist, settings.raw_dir, logical_date, settings.watchlist_mode,
+                con, client, watchlist, settings.raw_dir, night, settings.watchlist_mode,
                 night_deadline_s=settings.night_deadline_s,
+                base_url=settings.untc_base_url,
+                replay_of=describe_replay(settings),
             )
     finally:
         client.close()
@@ -124,7 +127,7 @@ def untc_parse(load_id: str, settings: Settings | None = None) -> int:
         return untc_load.parse_load(con, load_id)
 
 
-def untc_validate(load_id: str, logical_date: date, settings: Settings | None = None) -> str:
+def untc_validate(load_id: str, night: date, settings: Settings | None = None) -> str:
     """Quarantine payloads that fail a semantic guard, then run the load gate.
 
     Returns the gate's summary (plus what was quarantined) or raises LoadRejected.
@@ -132,13 +135,13 @@ def untc_validate(load_id: str, logical_date: date, settings: Settings | None = 
     settings = settings or load_settings()
     with work_db(settings) as con, _failing_load_on_error(con, load_id, "audit"):
         held = apply_guards(
-            con, load_id, logical_date,
+            con, load_id, night,
             settings.guard_max_removed_actions, settings.guard_max_removed_share,
         )
         for q in held:
             log.warning("quarantined %s (%s): %s", q.mtdsg_no, q.sha256[:12], q.reason)
-        result = validate_load(
-            con, load_id, logical_date, settings.expectations_dir, settings.validations_dir
+        result = untc_gate.validate_load(
+            con, load_id, night, settings.expectations_dir, settings.validations_dir
         )
     return result.summary() + "".join(f"\nquarantined {q.mtdsg_no}: {q.reason}" for q in held)
 
@@ -155,7 +158,7 @@ def _failing_load_on_error(
         raise
 
 
-def warehouse_build(settings: Settings | None = None, logical_date: date | None = None) -> str:
+def warehouse_build(settings: Settings | None = None, night: date | None = None) -> str:
     """dbt build (seeds, models, tests) on the accepted loads -- unless nothing changed.
 
     With the night given, a night whose inputs equal the last build's apart from the night
@@ -167,11 +170,11 @@ def warehouse_build(settings: Settings | None = None, logical_date: date | None 
     with work_db(settings):
         pass  # make sure the raw schema exists even before the first load
     with writer_lock(settings):
-        if logical_date is None or settings.always_build:
-            plan = BuildPlan("dbt", logical_date or date.today(), "build requested")
+        if night is None or settings.always_build:
+            plan = BuildPlan("dbt", night or date.today(), "build requested")
         else:
             with duckdb.connect(str(settings.work_db)) as con:
-                plan = plan_build(con, settings, logical_date)
+                plan = plan_build(con, settings, night)
         if plan.action == "refresh_night" and plan.built_night is not None:
             with duckdb.connect(str(settings.work_db)) as con:
                 refresh_night_columns(con, plan.built_night, plan.night)
@@ -227,7 +230,7 @@ def mart_frames(con: duckdb.DuckDBPyConnection, suites_dir: Path) -> dict:
     }
 
 
-def current_night(con: duckdb.DuckDBPyConnection, logical_date: date) -> date:
+def current_night(con: duckdb.DuckDBPyConnection, night: date) -> date:
     """The night the marts stand for: the latest night of a readable load, or this run's.
 
     A backfill of an older night rebuilds the marts, but "current" stays the latest night.
@@ -235,18 +238,18 @@ def current_night(con: duckdb.DuckDBPyConnection, logical_date: date) -> date:
     latest = con.execute(
         "select max(logical_date) from raw.loads where status in ('accepted', 'partial')"
     ).fetchone()[0]
-    return max(logical_date, latest) if latest else logical_date
+    return max(night, latest) if latest else night
 
 
-def warehouse_validate(logical_date: date, settings: Settings | None = None) -> GateResult:
+def warehouse_validate(night: date, settings: Settings | None = None) -> GateResult:
     """Run the mart gate on the freshly built marts; raise MartsRejected when it fails."""
     settings = settings or load_settings()
     suites = settings.expectations_dir / MART_GATE
     with duckdb.connect(str(settings.work_db), read_only=True) as con:
         frames = mart_frames(con, suites)
-        logical_date = current_night(con, logical_date)
-    result = run_gate(suites, frames, parameters={"logical_date": pd.Timestamp(logical_date)})
-    out = settings.validations_dir / f"marts-{logical_date.isoformat()}.json"
+        night = current_night(con, night)
+    result = run_gate(suites, frames, parameters={"logical_date": pd.Timestamp(night)})
+    out = settings.validations_dir / f"marts-{night.isoformat()}.json"
     write_result(result, out)
     if not result.success:
         raise MartsRejected(
@@ -256,13 +259,13 @@ def warehouse_validate(logical_date: date, settings: Settings | None = None) -> 
     return result
 
 
-def warehouse_publish(logical_date: date, settings: Settings | None = None) -> PublishResult:
+def warehouse_publish(night: date, settings: Settings | None = None) -> PublishResult:
     """Swap the validated marts into the published warehouse."""
     settings = settings or load_settings()
     with writer_lock(settings):
         with duckdb.connect(str(settings.work_db), read_only=True) as con:
-            logical_date = current_night(con, logical_date)
-        result = publish(settings, logical_date)
+            night = current_night(con, night)
+        result = publish(settings, night)
     log.info(
         "%s %s (%d tables, fingerprint %s)",
         "published" if result.published else "unchanged, not republished",
@@ -302,44 +305,43 @@ def warehouse_serve(settings: Settings | None = None) -> str:
     return summary
 
 
-def run_untc_night(logical_date: date, settings: Settings | None = None) -> str:
+def run_untc_night(night: date, settings: Settings | None = None) -> str:
     """fetch -> land -> parse -> validate, without Airflow (CLI and benchmarks)."""
     settings = settings or load_settings()
-    load_id = untc_fetch(logical_date, settings)
+    load_id = untc_fetch(night, settings)
     untc_parse(load_id, settings)
-    untc_validate(load_id, logical_date, settings)
+    untc_validate(load_id, night, settings)
     return load_id
 
 
-def run_warehouse_night(logical_date: date, settings: Settings | None = None) -> PublishResult:
+def run_warehouse_night(night: date, settings: Settings | None = None) -> PublishResult:
     """dbt build -> mart gate -> publish, without Airflow."""
     settings = settings or load_settings()
-    warehouse_build(settings, logical_date)
-    warehouse_validate(logical_date, settings)
-    return warehouse_publish(logical_date, settings)
+    warehouse_build(settings, night)
+    warehouse_validate(night, settings)
+    return warehouse_publish(night, settings)
 
 
 # --- News (ingestion/news): fetch -> land -> extract -> audit --------------------------------
 
 
-def news_fetch(logical_date: date, settings: Settings | None = None) -> str:
+def news_fetch(night: date, settings: Settings | None = None) -> str:
     """Fetch feeds, GDELT and article pages; land them; return the load id."""
-    import os
-
     from ingestion.news import gdelt
     from ingestion.news import load as news_load
 
     settings = settings or load_settings()
     watchlist = load_watchlist(settings.watchlist_path)
-    # Offline replay has no rate limit to respect; TREATYWATCH_GDELT_INTERVAL overrides (tests).
-    interval = float(os.environ.get("TREATYWATCH_GDELT_INTERVAL",
-                                    0 if settings.offline else gdelt.MIN_INTERVAL_S))
+    interval = settings.gdelt_interval_s
+    if interval is None:  # offline replay has no rate limit to respect
+        interval = 0.0 if settings.offline else gdelt.MIN_INTERVAL_S
     client = http_client(settings)
-    load_id = load_id_for(news_load.SOURCE, logical_date)
+    load_id = load_id_for(news_load.SOURCE, night)
     try:
         with work_db(settings) as con, _failing_load_on_error(con, load_id, "fetch"):
             summary = news_load.fetch_and_land(
-                con, client, watchlist, settings.raw_dir, logical_date, interval
+                con, client, watchlist, settings.raw_dir, night, interval,
+                replay_of=describe_replay(settings),
             )
     finally:
         client.close()
@@ -356,24 +358,24 @@ def news_parse(load_id: str, settings: Settings | None = None) -> int:
         return news_load.parse_load(con, load_id, watchlist)
 
 
-def news_validate(load_id: str, logical_date: date, settings: Settings | None = None) -> str:
+def news_validate(load_id: str, night: date, settings: Settings | None = None) -> str:
     """Run the news load gate; return its summary or raise LoadRejected."""
-    from ingestion.news.validate import validate_load as validate_news_load
+    from ingestion.news import validate as news_gate
 
     settings = settings or load_settings()
     with work_db(settings) as con, _failing_load_on_error(con, load_id, "audit"):
-        result = validate_news_load(
-            con, load_id, logical_date, settings.expectations_dir, settings.validations_dir
+        result = news_gate.validate_load(
+            con, load_id, night, settings.expectations_dir, settings.validations_dir
         )
     return result.summary()
 
 
-def run_news_night(logical_date: date, settings: Settings | None = None) -> str:
+def run_news_night(night: date, settings: Settings | None = None) -> str:
     """fetch -> land -> extract -> validate the night's news, without Airflow."""
     settings = settings or load_settings()
-    load_id = news_fetch(logical_date, settings)
+    load_id = news_fetch(night, settings)
     news_parse(load_id, settings)
-    news_validate(load_id, logical_date, settings)
+    news_validate(load_id, night, settings)
     return load_id
 
 

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.clock import utcnow
 from ingestion.failpoints import failpoint
-from ingestion.landing import utcnow
 from ingestion.publish_files import (
     read_json,
     remove_stale_temps,
@@ -173,7 +173,7 @@ def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def publish(settings: Settings, logical_date: date) -> PublishResult:
+def publish(settings: Settings, night: date) -> PublishResult:
     """Write the marts of the working DB as a new publication and swap it in.
 
     Safe to rerun: an unchanged, intact publication is left alone; one split by a crash is
@@ -203,7 +203,7 @@ def publish(settings: Settings, logical_date: date) -> PublishResult:
         ).fetchall()
         published_at = utcnow()
         tmp_db = temp_path(target)
-        night_dir = nights_dir / logical_date.isoformat()
+        night_dir = nights_dir / night.isoformat()
         tmp_night = temp_path(night_dir)
         nights_dir.mkdir(exist_ok=True)
         tmp_night.mkdir()
@@ -217,27 +217,27 @@ def publish(settings: Settings, logical_date: date) -> PublishResult:
             replays = [r[0] for r in con.execute(
                 "select distinct replay_of from raw.loads where logical_date = ? "
                 "and status in ('accepted', 'partial') and replay_of is not null order by 1",
-                [logical_date],
+                [night],
             ).fetchall()]
             con.execute(
                 f"create table pub.main.{META_TABLE} as select "
                 "cast(? as timestamp) as published_at, cast(? as date) as logical_date, "
                 "cast(? as varchar) as fingerprint, cast(? as varchar) as accepted_loads, "
                 "cast(? as boolean) as is_replay, cast(? as varchar) as replay_of",
-                [published_at, logical_date, fingerprint, json.dumps(loads),
+                [published_at, night, fingerprint, json.dumps(loads),
                  bool(replays), "; ".join(replays) or None],
             )
             published_tables = [*tables, META_TABLE]
             for table in published_tables:
                 _comment(con, table, *docs.get(table, ("", {})))
                 _write_parquet(con, table, tmp_night / f"{table}.parquet", ParquetMeta(
-                    *docs.get(table, ("", {})), keys.get(table, []), fingerprint, logical_date))
+                    *docs.get(table, ("", {})), keys.get(table, []), fingerprint, night))
             if settings.ducklake_catalog:
                 # committed before the file swaps; a rerun after a crash finds it done
                 from ingestion.ducklake import publish_to_lake
 
                 publish_to_lake(con, settings, "pub.main", published_tables, docs,
-                                fingerprint, logical_date)
+                                fingerprint, night)
         finally:
             con.execute("detach pub")
     os.replace(tmp_db, target)
@@ -246,7 +246,7 @@ def publish(settings: Settings, logical_date: date) -> PublishResult:
     _update_stable_parquet(settings, night_dir, published_tables)
     write_json_atomic(settings.warehouse_dir / STATE_FILE, {
         "fingerprint": fingerprint,
-        "logical_date": logical_date.isoformat(),
+        "logical_date": night.isoformat(),
         "published_at": published_at.isoformat(),
         "tables": published_tables,
         "parquet_night": f"{NIGHTS_DIR}/{night_dir.name}",

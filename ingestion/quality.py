@@ -5,7 +5,7 @@ validates the DataFrame of the same name. GX runs on DataFrames read from DuckDB
 datasource fails every expectation on DuckDB (measured; see docs/architecture.md).
 Expectations of severity ``critical`` (GX's default) block the gate; ``warning`` ones are
 recorded and reported only. Suites may reference run-time parameters as
-``{"$PARAMETER": "logical_date"}``.
+``{"$PARAMETER": "logical_date"}`` (the night; the suites' name for it).
 
 A load gate whose inputs are exactly those of a load that passed on an earlier night (same
 suites, same rows) is not run again: its pass is carried over (``gate_inputs_fingerprint``),
@@ -277,7 +277,7 @@ def _remember_pass(con: duckdb.DuckDBPyConnection, result: GateResult, inputs_fp
                    night: date, load_id: str) -> None:
     if inputs_fp is None:
         return
-    from ingestion.landing import utcnow
+    from ingestion.clock import utcnow
 
     con.execute(_PASSES_DDL)
     stored = json.dumps({"evaluated": result.evaluated,
@@ -296,7 +296,7 @@ def gate_load(
     load_id: str,
     gate_dir: Path,
     frames: dict[str, pd.DataFrame],
-    logical_date: date,
+    night: date,
     validations_dir: Path,
 ) -> GateResult:
     """The one load gate every source uses: validate, keep the result, settle the load.
@@ -309,15 +309,14 @@ def gate_load(
     from ingestion.landing import finish_load, status_after_gate
 
     inputs_fp = gate_inputs_fingerprint(gate_dir, frames)
-    earlier = _earlier_pass(con, gate_dir.name, inputs_fp, logical_date)
+    earlier = _earlier_pass(con, gate_dir.name, inputs_fp, night)
     carried = ""
     if earlier is not None:
         earlier_load, earlier_night, result = earlier
         carried = (f"\n  the gate saw the same rows as load {earlier_load}, which passed for "
                    f"night {earlier_night}: its pass is carried over")
     else:
-        result = run_gate(gate_dir, frames,
-                          parameters={"logical_date": pd.Timestamp(logical_date)})
+        result = run_gate(gate_dir, frames, parameters={"logical_date": pd.Timestamp(night)})
     out = validations_dir / f"{load_id}.json"
     payload = write_result(result, out)
     if result.success:
@@ -325,7 +324,7 @@ def gate_load(
         finish_load(con, load_id, status,
                     result.summary() + carried + (f"\n{failures}" if failures else ""), payload)
         if earlier is None:
-            _remember_pass(con, result, inputs_fp, logical_date, load_id)
+            _remember_pass(con, result, inputs_fp, night, load_id)
         return result
     errors = frames.get("parse_errors")
     summary = result.summary() + "".join(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingestion.errors import KnownFailure
+from ingestion.untc.urls import DEFAULT_BASE_URL as UNTC_BASE_URL
 
 _REPO_ROOT = Path(__file__).resolve().parents[1]
 _TRUE = {"1", "true", "yes", "on"}
@@ -19,6 +20,11 @@ _TRUE = {"1", "true", "yes", "on"}
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value).expanduser().resolve() if value else default
+
+
+def _env_set(name: str) -> bool:
+    """Whether the variable holds a value (unset and empty both mean "the default")."""
+    return bool(os.environ.get(name, "").strip())
 
 
 @dataclass(frozen=True)
@@ -32,12 +38,22 @@ class Settings:
     watchlist_path: Path
     dbt_project_dir: Path
     expectations_dir: Path
+    subscriptions_path: Path  # who gets alerts (ingestion/alerts/subscriptions.py)
     offline: bool
     watchlist_mode: str | None  # "watchlist" | "all" | None (take the config file's)
     # Fetching: nothing may hang a night (ingestion/http.py).
     http_deadline_s: float = 180.0  # one URL, all attempts and the whole body
     night_deadline_s: float = 3600.0  # one source's fetch for one night
     max_retry_after_s: float = 120.0  # a longer Retry-After fails that URL tonight
+    untc_base_url: str = UNTC_BASE_URL  # tests point it at a local HTTP server
+    # seconds between GDELT requests; None: GDELT's own pace live, no wait offline (nothing
+    # to be polite to when replaying)
+    gdelt_interval_s: float | None = None
+    # Airflow (dags/treatywatch_dags): every task's retries when set (run.sh sets 0: a one-shot
+    # run fails at once), else each task's own; and the file a failed task appends its
+    # operator's message to (run.sh prints it).
+    airflow_retries: int | None = None
+    failure_note: Path | None = None
     # Semantic guards (ingestion/untc/guards.py): a treaty whose new payload would remove more
     # than this many of its actions, or this share of them, is quarantined, not published.
     guard_max_removed_actions: int = 5
@@ -79,6 +95,11 @@ class Settings:
         return self.data_dir / "validations"
 
     @property
+    def participant_overrides_path(self) -> Path:
+        """The dbt seed of names the libraries cannot resolve (ingestion/participants.py)."""
+        return self.dbt_project_dir / "seeds" / "participant_name_overrides.csv"
+
+    @property
     def published_db(self) -> Path:
         """The published warehouse that analysts and BI tools open read-only."""
         return self.warehouse_dir / "treatywatch.duckdb"
@@ -116,7 +137,11 @@ def _env_int(name: str, default: int, minimum: int) -> int:
 
 
 def load_settings() -> Settings:
-    """Read settings from the environment (called at run time, never at import time)."""
+    """Read settings from the environment.
+
+    Called when needed, never when a module of ``ingestion`` is imported (tests change the
+    environment between calls); the DAG files read it when parsed, for the tasks' arguments.
+    """
     home = _env_path("TREATYWATCH_HOME", _REPO_ROOT)
     return Settings(
         home=home,
@@ -126,11 +151,27 @@ def load_settings() -> Settings:
         watchlist_path=_env_path("TREATYWATCH_WATCHLIST", home / "config" / "watchlist.yml"),
         dbt_project_dir=_env_path("TREATYWATCH_DBT_PROJECT_DIR", home / "dbt_project"),
         expectations_dir=_env_path("TREATYWATCH_EXPECTATIONS_DIR", home / "expectations"),
+        subscriptions_path=_env_path(
+            "TREATYWATCH_SUBSCRIPTIONS", home / "config" / "subscriptions.yml"
+        ),
         offline=os.environ.get("TREATYWATCH_OFFLINE", "").strip().lower() in _TRUE,
         watchlist_mode=os.environ.get("TREATYWATCH_WATCHLIST_MODE") or None,
         http_deadline_s=_env_number("TREATYWATCH_HTTP_DEADLINE_S", 180.0),
         night_deadline_s=_env_number("TREATYWATCH_NIGHT_DEADLINE_S", 3600.0),
         max_retry_after_s=_env_number("TREATYWATCH_MAX_RETRY_AFTER_S", 120.0),
+        untc_base_url=(os.environ.get("TREATYWATCH_UNTC_BASE_URL") or UNTC_BASE_URL).rstrip("/"),
+        gdelt_interval_s=(
+            _env_number("TREATYWATCH_GDELT_INTERVAL", 0.0)
+            if _env_set("TREATYWATCH_GDELT_INTERVAL") else None
+        ),
+        airflow_retries=(
+            _env_int("TREATYWATCH_AIRFLOW_RETRIES", 0, minimum=0)
+            if _env_set("TREATYWATCH_AIRFLOW_RETRIES") else None
+        ),
+        failure_note=(
+            _env_path("TREATYWATCH_FAILURE_NOTE", Path())
+            if _env_set("TREATYWATCH_FAILURE_NOTE") else None
+        ),
         guard_max_removed_actions=_env_int("TREATYWATCH_GUARD_MAX_REMOVED_ACTIONS", 5, minimum=0),
         guard_max_removed_share=_env_number("TREATYWATCH_GUARD_MAX_REMOVED_SHARE", 0.10),
         lock_wait_s=_env_number("TREATYWATCH_LOCK_WAIT_S", 0.0),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,9 @@ SNAPSHOT = REPO / "snapshot"
 _AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="tw-airflow-"))
 os.environ["AIRFLOW_HOME"] = str(_AIRFLOW_HOME)
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO / "dags")
+# The DAG files import their shared package `treatywatch_dags` from the DAGs folder, which
+# Airflow's own parsers put on sys.path (BundleDagBag); a plain DagBag in a test does not.
+sys.path.append(str(REPO / "dags"))
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "True"
 os.environ["AIRFLOW__CORE__PARALLELISM"] = "4"

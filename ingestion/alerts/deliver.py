@@ -9,7 +9,6 @@ back) a publish; failures stay in the ledger and are retried by the next run.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ import duckdb
 
 from ingestion.alerts import channels, ledger
 from ingestion.alerts.subscriptions import Subscriber, load_subscriptions
-from ingestion.landing import utcnow
+from ingestion.clock import utcnow
 from ingestion.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -47,12 +46,6 @@ class AlertReport:
     def summary(self) -> str:
         """One line for the task log."""
         return f"delivered {self.delivered or 'nothing'}; failed {self.failed or 'none'}"
-
-
-def subscriptions_path(settings: Settings) -> Path:
-    """``TREATYWATCH_SUBSCRIPTIONS`` or ``config/subscriptions.yml``."""
-    value = os.environ.get("TREATYWATCH_SUBSCRIPTIONS")
-    return Path(value) if value else settings.home / "config" / "subscriptions.yml"
 
 
 def published_changes(published_db: Path) -> list[dict[str, Any]]:
@@ -94,7 +87,7 @@ def deliver(
 ) -> AlertReport:
     """Send every undelivered change to every subscriber that wants it."""
     if subscribers is None:
-        subscribers = load_subscriptions(subscriptions_path(settings))
+        subscribers = load_subscriptions(settings.subscriptions_path)
     report = AlertReport()
     changes = published_changes(settings.published_db)
     if not subscribers or not changes:

@@ -160,12 +160,14 @@ def fetch_and_land(
     gdelt_interval: float = gdelt.MIN_INTERVAL_S,
     feeds: list[tuple[str, str | None]] | None = None,
     gdelt_api: str = gdelt.API,
+    replay_of: str | None = None,
 ) -> NewsSummary:
     """Fetch feeds and GDELT, then every listed article page; land what is usable.
 
-    ``feeds`` ((url, language) pairs) and ``gdelt_api`` default to the real ones.
+    ``feeds`` ((url, language) pairs) and ``gdelt_api`` default to the real ones;
+    ``replay_of`` says what an offline night replays.
     """
-    load_id = begin_load(con, SOURCE, night)
+    load_id = begin_load(con, SOURCE, night, replay_of)
     con.execute("delete from raw.news_items where load_id = ?", [load_id])
     summary = NewsSummary(load_id)
     feeds = feed_urls(watchlist) if feeds is None else feeds

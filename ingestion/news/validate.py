@@ -36,10 +36,10 @@ def load_frames(con: duckdb.DuckDBPyConnection, load_id: str) -> dict[str, pd.Da
 def validate_load(
     con: duckdb.DuckDBPyConnection,
     load_id: str,
-    logical_date: date,
+    night: date,
     expectations_dir: Path,
     validations_dir: Path,
 ) -> GateResult:
     """Run the news gate on the load; accept it or raise LoadRejected."""
     return gate_load(con, load_id, expectations_dir / GATE, load_frames(con, load_id),
-                     logical_date, validations_dir)
+                     night, validations_dir)

@@ -25,7 +25,7 @@ from datetime import date
 
 import duckdb
 
-from ingestion.landing import utcnow
+from ingestion.clock import utcnow
 from ingestion.participants import resolve_participant
 
 # Fetch outcomes whose payload dbt may read (see dbt_project/macros/accepted_loads.sql).

@@ -51,9 +51,12 @@ def fetch_and_land(
     client: HttpClient,
     watchlist: Watchlist,
     raw_dir: Path,
-    logical_date: date,
+    night: date,
     mode: str | None = None,
     night_deadline_s: float | None = None,
+    *,
+    base_url: str,
+    replay_of: str | None = None,
 ) -> FetchSummary:
     """Fetch every treaty of the watchlist (or catalogue) and land each payload.
 
@@ -61,12 +64,13 @@ def fetch_and_land(
     snapshot, or past the night's deadline) is logged in ``raw.fetch_log`` with its reason and
     skipped: it keeps its last accepted state and the load will be ``partial``. An unreachable
     host stops the load at once with a message naming the host. The load never stays
-    ``running``: any other error marks it failed before it propagates.
+    ``running``: any other error marks it failed before it propagates. ``base_url`` is
+    UNTC's (Settings.untc_base_url); ``replay_of`` says what an offline night replays.
     """
-    load_id = begin_load(con, SOURCE, logical_date)
+    load_id = begin_load(con, SOURCE, night, replay_of)
     try:
-        return _fetch_all(con, client, watchlist, raw_dir, logical_date, mode,
-                          load_id, night_deadline_s)
+        return _fetch_all(con, client, watchlist, raw_dir, night, mode,
+                          load_id, night_deadline_s, base_url)
     except BaseException as exc:
         close_if_running(con, load_id, f"fetch stopped: {exc}")
         raise
@@ -77,17 +81,18 @@ def _fetch_all(
     client: HttpClient,
     watchlist: Watchlist,
     raw_dir: Path,
-    logical_date: date,
+    night: date,
     mode: str | None,
     load_id: str,
     night_deadline_s: float | None,
+    base_url: str,
 ) -> FetchSummary:
     _record_watchlist(con, load_id, watchlist)
     numbers = watchlist.mtdsg_numbers(mode)
     stop_at = None if night_deadline_s is None else time.monotonic() + night_deadline_s
     landed = new = errors = 0
     for mtdsg_no in numbers:
-        url = mtdsg_xml_url(mtdsg_no)
+        url = mtdsg_xml_url(mtdsg_no, base_url)
         left = None if stop_at is None else stop_at - time.monotonic()
         if left is not None and left <= 0:
             record_fetch_error(con, SOURCE, load_id, url,
@@ -114,7 +119,7 @@ def _fetch_all(
                                fetched.status, subject=mtdsg_no)
             errors += 1
             continue
-        payload = land_payload(con, raw_dir, SOURCE, load_id, logical_date, fetched,
+        payload = land_payload(con, raw_dir, SOURCE, load_id, night, fetched,
                                subject=mtdsg_no)
         landed += 1
         new += payload.is_new

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
+# Settings.untc_base_url (TREATYWATCH_UNTC_BASE_URL) overrides it; the offline snapshot is
+# recorded under it.
 DEFAULT_BASE_URL = "https://treaties.un.org"
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
@@ -19,16 +19,11 @@ def roman_to_int(roman: str) -> int:
     return total
 
 
-def base_url() -> str:
-    """UNTC base URL; tests point it at a local HTTP server."""
-    return os.environ.get("TREATYWATCH_UNTC_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
-
-
-def mtdsg_xml_url(mtdsg_no: str, base: str | None = None) -> str:
+def mtdsg_xml_url(mtdsg_no: str, base_url: str) -> str:
     """URL of the English MTDSG XML of a treaty (Volume I holds chapters I-XII)."""
     chapter = mtdsg_no.split("-")[0]
     volume = "I" if roman_to_int(chapter) <= 12 else "II"
     return (
-        f"{base or base_url()}/doc/Publication/MTDSG/Volume%20{volume}/"
+        f"{base_url}/doc/Publication/MTDSG/Volume%20{volume}/"
         f"Chapter%20{chapter}/{mtdsg_no}.en.xml"
     )

@@ -8,10 +8,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingestion.quality import GateResult, LoadRejected, gate_load
+from ingestion.quality import GateResult, gate_load
 
 GATE = "untc_load"
-__all__ = ["GATE", "LoadRejected", "load_frames", "validate_load"]
 
 
 def load_frames(con: duckdb.DuckDBPyConnection, load_id: str) -> dict[str, pd.DataFrame]:
@@ -66,10 +65,10 @@ def load_frames(con: duckdb.DuckDBPyConnection, load_id: str) -> dict[str, pd.Da
 def validate_load(
     con: duckdb.DuckDBPyConnection,
     load_id: str,
-    logical_date: date,
+    night: date,
     expectations_dir: Path,
     validations_dir: Path,
 ) -> GateResult:
     """Run the UNTC gate on the load's payloads; accept it or raise LoadRejected."""
     return gate_load(con, load_id, expectations_dir / GATE, load_frames(con, load_id),
-                     logical_date, validations_dir)
+                     night, validations_dir)

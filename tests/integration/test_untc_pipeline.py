@@ -13,8 +13,8 @@ import pytest
 
 from ingestion.http import SourceUnreachable
 from ingestion.pipeline import run_untc_night, run_warehouse_night
+from ingestion.quality import LoadRejected
 from ingestion.settings import load_settings
-from ingestion.untc.validate import LoadRejected
 
 NIGHT = date(2026, 11, 26)
 NEXT = date(2026, 11, 27)

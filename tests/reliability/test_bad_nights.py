@@ -42,8 +42,8 @@ from ingestion.pipeline import (
     warehouse_alert,
     warehouse_report,
 )
+from ingestion.quality import LoadRejected
 from ingestion.settings import load_settings
-from ingestion.untc.validate import LoadRejected
 
 pytestmark = pytest.mark.slow
 

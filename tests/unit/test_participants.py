@@ -11,13 +11,13 @@ import pytest
 
 from ingestion.participants import (
     MATCH_METHODS,
-    OVERRIDES_PATH,
     PARTICIPANT_TYPES,
     ParticipantRef,
     load_overrides,
     resolve_all,
     resolve_participant,
 )
+from ingestion.settings import load_settings
 from ingestion.untc.mtdsg import parse_mtdsg_file
 
 SHARED = Path(__file__).resolve().parents[2] / "snapshot" / "untc"  # in-repo copies of ../shared
@@ -101,7 +101,7 @@ def test_resolve_all_and_cache() -> None:
 
 
 def test_override_seed_is_valid_and_small() -> None:
-    with OVERRIDES_PATH.open(newline="", encoding="utf-8") as handle:
+    with load_settings().participant_overrides_path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert rows and list(rows[0]) == [
         "untc_name", "iso3", "participant_type", "english_name", "note",

@@ -18,6 +18,7 @@ import duckdb
 
 from ingestion.landing import begin_load, finish_load
 from ingestion.raw_schema import ensure_raw_schema
+from ingestion.replay import describe_replay
 from ingestion.settings import Settings
 
 NIGHT = date(2026, 11, 26)
@@ -143,7 +144,7 @@ def build_work_db(settings: Settings, night: date = NIGHT) -> str:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(settings.work_db)) as con:
         ensure_raw_schema(con)
-        load_id = begin_load(con, "untc", night)
+        load_id = begin_load(con, "untc", night, describe_replay(settings))
         finish_load(con, load_id, "accepted", "tiny warehouse")
         for statement in _marts_sql(night):
             con.execute(statement)
