@@ -2,7 +2,7 @@
 -- night's accepted load, from the fetch log), with the previous night the treaty was served.
 -- This is the source of history: every payload is kept by content, so the status of any
 -- past night can be rebuilt, and a rerun of a night yields the same rows.
--- A table, not a view: four models read it, and it grows with nights x treaties.
+-- A table, not a view: three marts read it, and it grows with nights x treaties.
 {{ config(materialized='table') }}
 
 with
