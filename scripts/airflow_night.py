@@ -171,7 +171,11 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         with output_to(args.logs / "airflow.log"):
-            from ingestion.orchestration import DUCKDB_POOL
+            from airflow.configuration import conf
+
+            # as Airflow does for the DAG files: their shared package sits in the DAGs folder
+            sys.path.insert(0, conf.get("core", "dags_folder"))
+            from treatywatch_dags.common import DUCKDB_POOL
 
             prepare_metadata_db(DUCKDB_POOL)
             dags = parse_dags()
