@@ -23,13 +23,17 @@ def _step(name: str) -> Callable[..., Any]:
     return getattr(pipeline, name)
 
 
-def load_tasks(*, fetch: str, parse: str, parse_task_id: str, audit: str, outlet: Asset) -> None:
-    """Add a source's load to the DAG being defined: fetch_and_land -> ``parse_task_id`` -> audit.
+def load_tasks(*, source: str, fetch: str, parse: str, parse_task_id: str, audit: str,
+               outlet: Asset) -> None:
+    """Add a source's load to the DAG being defined:
+    fetch_and_land -> ``parse_task_id`` -> audit -> signal_change.
 
     ``fetch``, ``parse`` and ``audit`` name the source's steps in ``ingestion.pipeline``:
     ``fetch(night) -> load_id``, ``parse(load_id)``, ``audit(load_id, night) -> summary``.
-    The audit task gates the load; when it accepts the load, ``outlet`` (the asset the
-    warehouse DAG is scheduled on) is updated. A rejected load fails the run without retries.
+    The audit task gates the load; a rejected load fails the run without retries. When the
+    accepted load changed what the marts are built from, ``signal_change`` updates ``outlet``
+    (the asset the warehouse DAG is scheduled on); otherwise it skips itself, so no asset
+    event is emitted and the warehouse does not run.
     """
 
     @task(pool=DUCKDB_POOL, retries=NETWORK_RETRIES, execution_timeout=NETWORK_TIMEOUT)
@@ -43,9 +47,23 @@ def load_tasks(*, fetch: str, parse: str, parse_task_id: str, audit: str, outlet
             _step(parse)(load_id)
         return load_id
 
-    @task(task_id="audit", pool=DUCKDB_POOL, retries=0, outlets=[outlet])
+    @task(task_id="audit", pool=DUCKDB_POOL, retries=0)
     def audit_load(load_id: str, **context) -> str:
         with explained_failures():  # a rejected load fails without retries
             return _step(audit)(load_id, night_of(context))
 
-    audit_load(parse_load(fetch_and_land()))
+    @task(pool=DUCKDB_POOL, retries=0, outlets=[outlet])
+    def signal_change(gate_summary: str, **context) -> str:
+        from airflow.sdk.exceptions import AirflowSkipException
+
+        night = night_of(context)
+        with explained_failures():
+            reason = _step("warehouse_needed")(source, night)
+        if reason is None:
+            raise AirflowSkipException(
+                f"night {night}: the {source} load changed nothing since the last build; "
+                "the warehouse is not triggered"
+            )
+        return reason
+
+    signal_change(audit_load(parse_load(fetch_and_land())))
