@@ -18,9 +18,11 @@ Analysts still read the publication, never the working lake: dbt commits each mo
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -68,20 +70,48 @@ def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConne
     """
     if not enabled(settings):
         return duckdb.connect(str(settings.work_db), read_only=read_only)
-    con = duckdb.connect()
+    con = _shared_instance(settings).cursor() if not read_only else duckdb.connect()
     try:
         if read_only:
             attach(con, settings, read_only=True)
             latest = latest_snapshot(con)
             con.execute(f"detach {WORK}")
             attach(con, settings, read_only=True, snapshot=latest)
-        else:
-            attach(con, settings)
         con.execute(f"use {WORK}")
     except BaseException:
         con.close()
         raise
     return con
+
+
+_shared: tuple[tuple, duckdb.DuckDBPyConnection] | None = None
+_shared_guard = threading.Lock()
+
+
+def _shared_instance(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """This process's in-memory DuckDB with the lake attached read-write; connections are
+    its cursors.
+
+    Loading the two extensions costs about a second per DuckDB instance (their signatures are
+    checked on every load), and a night opens the working warehouse a dozen times, so one
+    instance serves them all. A new one is made after a fork or for other settings. The
+    attachment holds no lock and each transaction reads the latest snapshot, so it never goes
+    stale.
+    """
+    global _shared
+    key = (os.getpid(), settings.work_catalog, settings.work_data_path, settings.data_dir)
+    with _shared_guard:
+        if _shared is None or _shared[0] != key:
+            if _shared is not None and _shared[0][0] == os.getpid():
+                _shared[1].close()
+            con = duckdb.connect()
+            try:
+                attach(con, settings)
+            except BaseException:
+                con.close()
+                raise
+            _shared = (key, con)
+        return _shared[1]
 
 
 def attach(con: duckdb.DuckDBPyConnection, settings: Settings, read_only: bool = False,
@@ -172,6 +202,12 @@ def writer_lock(settings: Settings, wait_s: float = 0.0) -> Iterator[None]:
                     "itself when that process ends)"
                 )
             time.sleep(0.2)
-        yield
+        try:
+            yield
+        finally:
+            # Unlock explicitly: a closed session's backend may still hold the lock for a
+            # moment, and the next step of this night would find it taken.
+            with contextlib.suppress(psycopg.Error):  # a lost session holds nothing
+                pg.execute("select pg_advisory_unlock(%s)", [LOCK_KEY])
     finally:
-        pg.close()  # ending the session releases the advisory lock
+        pg.close()  # a process that dies without unlocking: its session ends, the lock frees

@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import textwrap
 import time
 from collections.abc import Iterator
-from datetime import date
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -22,27 +25,39 @@ import psycopg
 import pytest
 
 from ingestion import pipeline, work_lake
+from ingestion.alerts import ledger
 from ingestion.alerts.ledger import ensure_ledger
 from ingestion.locking import Busy
 from ingestion.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[2]
+SNAPSHOT = REPO / "snapshot"
 ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 NIGHT, NEXT = date(2026, 11, 26), date(2026, 11, 27)
 # Columns that hold the wall-clock time of a run, so two runs of one night differ there and
-# nowhere else: when the payload was first fetched, when the publication was written.
-WALL_CLOCK = {"first_seen_at", "published_at"}
+# nowhere else: when the payload was first fetched, when the publication was written, and the
+# publication's fingerprint, a hash over every mart column (first_seen_at included).
+WALL_CLOCK = {"first_seen_at", "published_at", "fingerprint"}
+
+
+@contextmanager
+def fresh_catalog() -> Iterator[str]:
+    """A fresh PostgreSQL database for the lake's catalog, dropped afterwards."""
+    name = f"tw_lake_{secrets.token_hex(6)}"
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+        admin.execute(f"create database {name}")
+    try:
+        yield name
+    finally:
+        with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+            admin.execute(f"drop database if exists {name} with (force)")
 
 
 @pytest.fixture
 def catalog_db() -> Iterator[str]:
-    """A fresh PostgreSQL database for the lake's catalog; dropped after the test."""
-    name = f"tw_lake_{secrets.token_hex(6)}"
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
-        admin.execute(f"create database {name}")
-    yield name
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
-        admin.execute(f"drop database if exists {name} with (force)")
+    """A catalog database of this test's own."""
+    with fresh_catalog() as name:
+        yield name
 
 
 def lake_vars(root: Path, catalog_db: str) -> dict[str, str]:
@@ -116,47 +131,74 @@ KEYS = {  # the primary keys of the file mode, which the lake cannot declare
 }
 
 
-def test_a_lake_night_publishes_what_a_file_night_does(
-    tw_env: Path, snapshot_copy: Path, catalog_db: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The same offline night, once on the working DuckDB file and once in the working lake."""
-    for name, value in machine_vars(tw_env, "file").items():
-        monkeypatch.setenv(name, value)
-    started = time.monotonic()
-    assert run_night(NIGHT).published
-    file_s = time.monotonic() - started
-    file_settings = load_settings()
-    with duckdb.connect(str(file_settings.work_db)) as con:
-        ensure_ledger(con)
-        file_columns = working_columns(con)
+@dataclass
+class FirstNight:
+    """Night 1 run once for this module: on the working DuckDB file and in the working lake."""
 
-    for name, value in {**lake_vars(tw_env, catalog_db), **machine_vars(tw_env, "a")}.items():
-        monkeypatch.setenv(name, value)
-    started = time.monotonic()
-    lake_result = run_night(NIGHT)
-    lake_s = time.monotonic() - started
-    assert lake_result.published
+    root: Path
+    file_db: Path  # the file night's publication
+    file_columns: list[tuple]
+    lake: pipeline.PublishResult
+
+
+@pytest.fixture(scope="module")
+def first_night(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstNight]:
+    """The same offline night on machine "file" (file mode) then on machine "a" (lake mode).
+
+    Module-scoped (two whole nights); the tests using it run in file order: the rerun before
+    machine b's next night. Leaves lake mode on machine "a" set.
+    """
+    root = tmp_path_factory.mktemp("work-lake")
+    shutil.copytree(SNAPSHOT, root / "snapshot")
+    with fresh_catalog() as catalog, pytest.MonkeyPatch.context() as env:
+        env.setenv("TREATYWATCH_SNAPSHOT_DIR", str(root / "snapshot"))
+        env.setenv("TREATYWATCH_OFFLINE", "1")
+        for name, value in machine_vars(root, "file").items():
+            env.setenv(name, value)
+        started = time.monotonic()
+        assert run_night(NIGHT).published
+        file_s = time.monotonic() - started
+        file_settings = load_settings()
+        with duckdb.connect(str(file_settings.work_db)) as con:
+            ensure_ledger(con)
+            file_columns = working_columns(con)
+        for name, value in {**lake_vars(root, catalog), **machine_vars(root, "a")}.items():
+            env.setenv(name, value)
+        started = time.monotonic()
+        lake = run_night(NIGHT)
+        print(f"one offline night: file {file_s:.1f} s, lake {time.monotonic() - started:.1f} s")
+        yield FirstNight(root, file_settings.published_db, file_columns, lake)
+
+
+def test_a_lake_night_publishes_what_a_file_night_does(first_night: FirstNight) -> None:
+    """Published marts identical table by table; the working tables have the same columns."""
+    assert first_night.lake.published
     settings = load_settings()
-    print(f"one offline night: file {file_s:.1f} s, lake {lake_s:.1f} s")
+    assert settings.work_catalog
     assert not settings.work_db.exists()  # nothing of the working warehouse on this machine
-
-    # The published marts are the file night's, table by table.
-    file_sums, lake_sums = checksums(file_settings.published_db), checksums(settings.published_db)
+    file_sums, lake_sums = checksums(first_night.file_db), checksums(settings.published_db)
     assert set(lake_sums) == set(file_sums)
     assert len(file_sums) >= 10
     assert {t: s for t, s in lake_sums.items() if s != file_sums[t]} == {}
     assert lake_sums["fct_treaty_actions"][1][0] > 1000
-
     # The working tables have the same columns and types in the lake (keys aside: see KEYS).
     with work_lake.connect(settings) as con:
         ensure_ledger(con)
-        assert working_columns(con) == file_columns
+        assert working_columns(con) == first_night.file_columns
+        # the alert ledger's upsert (a merge) adds attempts to one row per change and channel
+        now = datetime(2026, 11, 26, 23, 0)
+        ledger.record(con, ["change-1"], "analyst", "webhook", 3, now, "timed out")
+        ledger.record(con, ["change-1"], "analyst", "webhook", 1, now, None)
+        assert con.execute("select status, attempts, last_error from alerts.deliveries"
+                           ).fetchall() == [("delivered", 4, None)]
 
-    # A rerun of the night publishes nothing, and keyed rows stay unique without keys.
+
+def test_a_rerun_in_the_lake_changes_nothing(first_night: FirstNight) -> None:
+    """The night again: nothing published, and keyed rows stay unique without keys."""
     loads_before = lake_rows("select count(*) from raw.loads")
     rerun = run_night(NIGHT)
     assert not rerun.published
-    assert rerun.fingerprint == lake_result.fingerprint
+    assert rerun.fingerprint == first_night.lake.fingerprint
     assert lake_rows("select count(*) from raw.loads") == loads_before
     for table, key in KEYS.items():
         assert lake_rows(f"select {key}, count(*) from {table} group by all "
@@ -165,7 +207,7 @@ def test_a_lake_night_publishes_what_a_file_night_does(
 
 MACHINE_B = textwrap.dedent("""
     import json, sys
-    from datetime import date
+    from datetime import date, datetime
     from ingestion import pipeline
     night = date.fromisoformat(sys.argv[1])
     pipeline.run_untc_night(night)
@@ -177,11 +219,10 @@ MACHINE_B = textwrap.dedent("""
 """)
 
 
-def test_a_second_machine_continues_the_first_ones_history(lake_env: Path,
-                                                           catalog_db: str) -> None:
+def test_a_second_machine_continues_the_first_ones_history(first_night: FirstNight) -> None:
     """Machine b (its own data folder and warehouse, the same lake) runs the next night."""
-    assert run_night(NIGHT).published
-    env = {**os.environ, **machine_vars(lake_env, "b")}
+    root = first_night.root
+    env = {**os.environ, **machine_vars(root, "b")}
     proc = subprocess.run([sys.executable, "-c", MACHINE_B, NEXT.isoformat()], env=env,
                           capture_output=True, text=True, timeout=900, cwd=REPO)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -189,7 +230,7 @@ def test_a_second_machine_continues_the_first_ones_history(lake_env: Path,
     assert report["published"]
     # b's plan came from a's build state in the lake: the same inputs, so no dbt run at all.
     assert report["build"].startswith(f"night {NEXT}: nothing changed since night {NIGHT}")
-    b_db = lake_env / "b" / "warehouse" / "treatywatch.duckdb"
+    b_db = root / "b" / "warehouse" / "treatywatch.duckdb"
     with duckdb.connect(str(b_db), read_only=True) as con:
         assert con.execute("select logical_date from meta_publish").fetchall() == [(NEXT,)]
         loads = json.loads(con.execute("select accepted_loads from meta_publish").fetchone()[0])
@@ -201,7 +242,7 @@ def test_a_second_machine_continues_the_first_ones_history(lake_env: Path,
                            "from fct_treaty_actions").fetchone() == (NIGHT, NIGHT)
     assert lake_rows("select count(*) from raw.loads")[0][0] == 4
     # a's working DB file never existed, nor b's: everything went through the catalog
-    assert not list(lake_env.glob("*/data/*.duckdb"))
+    assert not list(root.glob("[ab]/data/*.duckdb"))
 
 
 READER = textwrap.dedent("""
