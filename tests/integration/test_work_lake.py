@@ -207,7 +207,7 @@ def test_a_rerun_in_the_lake_changes_nothing(first_night: FirstNight) -> None:
 
 MACHINE_B = textwrap.dedent("""
     import json, sys
-    from datetime import date, datetime
+    from datetime import date
     from ingestion import pipeline
     night = date.fromisoformat(sys.argv[1])
     pipeline.run_untc_night(night)
@@ -237,7 +237,7 @@ def test_a_second_machine_continues_the_first_ones_history(first_night: FirstNig
         assert {load for load, _ in loads} == {
             f"{source}-{night}" for source in ("untc", "news") for night in (NIGHT, NEXT)}
         assert con.execute("select max(as_of_date) from treaty_progress").fetchone()[0] == NEXT
-        # history seen by b: every participation row was first seen on a's night
+        # history seen by b: every action was first seen on a's night
         assert con.execute("select min(first_seen_on), max(first_seen_on) "
                            "from fct_treaty_actions").fetchone() == (NIGHT, NIGHT)
     assert lake_rows("select count(*) from raw.loads")[0][0] == 4
