@@ -121,9 +121,9 @@ def _nightly(args: argparse.Namespace) -> int:
 
 def _load_status(settings, load_id: str) -> str:
     """A load's status, and for a partial one what did not refresh (one line each)."""
-    import duckdb
+    from ingestion.work_lake import connect
 
-    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+    with connect(settings, read_only=True) as con:  # the working DB file, or the working lake
         status, message = con.execute(
             "select status, message from raw.loads where load_id = ?", [load_id]
         ).fetchone()
@@ -151,15 +151,14 @@ def _accept_change(args: argparse.Namespace) -> int:
 
 
 def _loads(args: argparse.Namespace) -> int:
-    import duckdb
-
     from ingestion.settings import load_settings
+    from ingestion.work_lake import connect, enabled
 
     settings = load_settings()
-    if not settings.work_db.exists():
+    if not enabled(settings) and not settings.work_db.exists():
         print(f"no working database at {settings.work_db} yet")
         return 0
-    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+    with connect(settings, read_only=True) as con:  # the working DB file, or the working lake
         rows = con.execute(
             "select load_id, status, n_fetched, n_failed, n_new_payloads, finished_at, "
             "split_part(coalesce(message, ''), chr(10), 1) from raw.loads "

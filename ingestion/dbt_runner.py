@@ -39,9 +39,12 @@ def dbt_executable() -> str:
 
 
 def dbt_env(settings: Settings) -> dict[str, str]:
-    """Environment for dbt: where the working DB is, no telemetry."""
+    """Environment for dbt: where the working DB (or lake) is, no telemetry."""
     env = dict(os.environ)
     env["TREATYWATCH_WORK_DB"] = str(settings.work_db)
+    if settings.work_catalog:  # target ducklake (profiles.yml)
+        env["TREATYWATCH_WORK_CATALOG"] = settings.work_catalog
+        env["TREATYWATCH_DUCKDB_EXTENSION_DIR"] = str(settings.data_dir / "duckdb_extensions")
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     env.setdefault("DBT_PRINTER_WIDTH", "100")
     return env
@@ -100,6 +103,8 @@ def run_dbt(settings: Settings, *args: str) -> str:
     cmd = [
         dbt_executable(),
         *args,
+        # the working lake (ingestion/work_lake.py); else the profile's default: the file
+        *(["--target", "ducklake"] if settings.work_catalog else []),
         "--project-dir", str(project),
         "--profiles-dir", str(project),
         "--target-path", str(dbt_target_dir(settings)),
@@ -126,11 +131,20 @@ def run_dbt(settings: Settings, *args: str) -> str:
         ]
         tail = "\n".join(output.splitlines()[-25:])
         raise DbtBuildFailed(
-            f"`dbt {' '.join(args)}` failed (exit {proc.returncode}) on {settings.work_db}:\n"
+            f"`dbt {' '.join(args)}` failed (exit {proc.returncode}) on {_where(settings)}:\n"
             + "\n".join(problems[:30])
             + f"\n--- last lines ---\n{tail}"
         )
     return output
+
+
+def _where(settings: Settings) -> str:
+    """What dbt ran on, for messages: the working DB file or the working lake."""
+    if settings.work_catalog:
+        from ingestion.work_lake import label
+
+        return label(settings)
+    return str(settings.work_db)
 
 
 def dbt_build(settings: Settings, full_refresh: bool = False) -> str:

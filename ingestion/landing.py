@@ -57,14 +57,20 @@ def begin_load(
     now = utcnow()
     con.execute("delete from raw.fetch_log where load_id = ?", [load_id])
     con.execute("delete from raw.parse_errors where load_id = ?", [load_id])
+    # an upsert by merge, not `on conflict`: a working DuckLake has no keys (raw_schema.py)
     con.execute(
         """
-        insert into raw.loads (load_id, source, logical_date, started_at, status, replay_of)
-        values (?, ?, ?, ?, 'running', ?)
-        on conflict (load_id) do update set
+        merge into raw.loads as t
+        using (select cast(? as varchar) as load_id, cast(? as varchar) as source,
+                      cast(? as date) as logical_date, cast(? as timestamp) as started_at,
+                      cast(? as varchar) as replay_of) as s
+        on t.load_id = s.load_id
+        when matched then update set
             status = 'running', finished_at = null, message = null, validation_json = null,
             n_fetched = null, n_new_payloads = null, n_failed = null,
-            replay_of = excluded.replay_of
+            replay_of = s.replay_of
+        when not matched then insert (load_id, source, logical_date, started_at, status, replay_of)
+            values (s.load_id, s.source, s.logical_date, s.started_at, 'running', s.replay_of)
         """,
         [load_id, source, night, now, replay_of],
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ingestion import work_lake
 from ingestion.build_state import (
     BuildPlan,
     plan_build,
@@ -56,7 +57,7 @@ class WorkDbVersionMismatch(KnownFailure):
 def writer_lock(settings: Settings) -> Iterator[None]:
     """Hold the lock of the steps that write the working DB or the warehouse."""
     with exclusive(settings.lock_path, f"the working data in {settings.data_dir}",
-                   settings.lock_wait_s):
+                   settings.lock_wait_s), work_lake.writer_lock(settings, settings.lock_wait_s):
         yield
 
 
@@ -65,6 +66,11 @@ def work_db(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     """Read-write connection to the working DB (under the writer lock), raw schema in place."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with writer_lock(settings):
+        if work_lake.enabled(settings):  # the working warehouse in DuckLake (work_lake.py)
+            with work_lake.connect(settings) as con:
+                ensure_raw_schema(con)
+                yield con
+            return
         try:
             con = duckdb.connect(str(settings.work_db))
         except duckdb.IOException as exc:
@@ -173,10 +179,10 @@ def warehouse_build(settings: Settings | None = None, night: date | None = None)
         if night is None or settings.always_build:
             plan = BuildPlan("dbt", night or date.today(), "build requested")
         else:
-            with duckdb.connect(str(settings.work_db)) as con:
+            with work_lake.connect(settings) as con:
                 plan = plan_build(con, settings, night)
         if plan.action == "refresh_night" and plan.built_night is not None:
-            with duckdb.connect(str(settings.work_db)) as con:
+            with work_lake.connect(settings) as con:
                 refresh_night_columns(con, plan.built_night, plan.night)
                 record_build(con, settings, plan, plan.night)
             output = (f"night {plan.night}: {plan.reason}; dbt build skipped, the marts' "
@@ -185,7 +191,7 @@ def warehouse_build(settings: Settings | None = None, night: date | None = None)
             output = f"night {plan.night}: {plan.reason}; dbt build skipped"
         else:
             output = dbt_build(settings, full_refresh=plan.action == "dbt_full_refresh")
-            with duckdb.connect(str(settings.work_db)) as con:
+            with work_lake.connect(settings) as con:
                 record_build(con, settings, plan, marts_night(con))
             output += f"\n(dbt ran: {plan.reason})"
         log.info("%s", output.splitlines()[0] if plan.action in SKIPS else plan.reason)
@@ -245,7 +251,7 @@ def warehouse_validate(night: date, settings: Settings | None = None) -> GateRes
     """Run the mart gate on the freshly built marts; raise MartsRejected when it fails."""
     settings = settings or load_settings()
     suites = settings.expectations_dir / MART_GATE
-    with duckdb.connect(str(settings.work_db), read_only=True) as con:
+    with work_lake.connect(settings, read_only=True) as con:
         frames = mart_frames(con, suites)
         night = current_night(con, night)
     result = run_gate(suites, frames, parameters={"logical_date": pd.Timestamp(night)})
@@ -263,7 +269,7 @@ def warehouse_publish(night: date, settings: Settings | None = None) -> PublishR
     """Swap the validated marts into the published warehouse."""
     settings = settings or load_settings()
     with writer_lock(settings):
-        with duckdb.connect(str(settings.work_db), read_only=True) as con:
+        with work_lake.connect(settings, read_only=True) as con:
             night = current_night(con, night)
         result = publish(settings, night)
     log.info(

@@ -190,7 +190,9 @@ def publish(settings: Settings, night: date) -> PublishResult:
     docs[META_TABLE] = (META_DOCS[""], {k: v for k, v in META_DOCS.items() if k})
     keys = _primary_keys(nodes, marts) | {META_TABLE: ["fingerprint"]}
     state = published_state(settings)
-    with duckdb.connect(str(settings.work_db)) as con:
+    from ingestion.work_lake import connect
+
+    with connect(settings) as con:  # the working DB file, or the working lake
         tables = mart_tables(con)
         if not tables:
             raise RuntimeError(f"no tables in schema {MARTS_SCHEMA} of {settings.work_db}")

@@ -1,11 +1,18 @@
-"""DDL of the `raw` schema in the working DuckDB file.
+"""DDL of the `raw` schema in the working DuckDB file (or the working DuckLake).
 
 Ingestion owns these tables; dbt reads them only through `sources` and only for loads whose
 status is `accepted`. Every parsed row carries the `load_id` of the load that landed it and the
 `sha256` of the payload it came from.
+
+DuckLake supports no PRIMARY KEY or UNIQUE constraint (only NOT NULL), so in a working lake
+(ingestion/work_lake.py) the same DDL runs without its keys, and the code that writes keyed
+tables keeps them unique itself: ``merge into`` for upserts, ``insert … where not exists`` for
+inserts, under the writer lock -- the same statements in both modes.
 """
 
 from __future__ import annotations
+
+import re
 
 import duckdb
 
@@ -212,7 +219,30 @@ RAW_MIGRATIONS: tuple[str, ...] = (
 )
 
 
+def is_lake(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``con``'s current database is a DuckLake (the working lake)."""
+    row = con.execute(
+        "select type from duckdb_databases() where database_name = current_database()"
+    ).fetchone()
+    return row is not None and row[0] == "ducklake"
+
+
+_TABLE_KEY = re.compile(r",\s*primary\s+key\s*\([^)]*\)", re.IGNORECASE)
+_COLUMN_KEY = re.compile(r"\s+primary\s+key\b", re.IGNORECASE)
+
+
+def without_keys(statement: str) -> str:
+    """The DDL without PRIMARY KEY clauses, for DuckLake; a key column stays NOT NULL."""
+    return _COLUMN_KEY.sub(" not null", _TABLE_KEY.sub("", statement))
+
+
+def execute_ddl(con: duckdb.DuckDBPyConnection, statements: tuple[str, ...]) -> None:
+    """Run DDL as written on a DuckDB file, without keys on a DuckLake."""
+    lake = is_lake(con)
+    for statement in statements:
+        con.execute(without_keys(statement) if lake else statement)
+
+
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the `raw` schema and its tables if they do not exist yet."""
-    for statement in (*RAW_DDL, *RAW_MIGRATIONS):
-        con.execute(statement)
+    execute_ddl(con, (*RAW_DDL, *RAW_MIGRATIONS))

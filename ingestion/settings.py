@@ -68,11 +68,15 @@ class Settings:
     ducklake_data_path: Path | None = None  # the lake's data files (default warehouse/ducklake)
     # run dbt every night, even when no input changed (ingestion/build_state.py)
     always_build: bool = False
+    # Optional: the working warehouse in a DuckLake instead of work_db (ingestion/work_lake.py)
+    work_catalog: str | None = None  # e.g. "postgres:dbname=treatywatch_work host=…"
+    work_data_path: Path | None = None  # the lake's data files (needed when it is created)
+    payload_dir: Path | None = None  # landed payloads (default data_dir/raw): shared in lake mode
 
     @property
     def raw_dir(self) -> Path:
-        """Root of the content-addressed payload store."""
-        return self.data_dir / "raw"
+        """Root of the content-addressed payload store (``TREATYWATCH_RAW_DIR``)."""
+        return self.payload_dir or self.data_dir / "raw"
 
     @property
     def work_db(self) -> Path:
@@ -187,4 +191,9 @@ def load_settings() -> Settings:
             _env_path("TREATYWATCH_WAREHOUSE_DIR", home / "warehouse") / "ducklake",
         ),
         always_build=os.environ.get("TREATYWATCH_ALWAYS_BUILD", "").strip().lower() in _TRUE,
+        work_catalog=os.environ.get("TREATYWATCH_WORK_CATALOG") or None,
+        work_data_path=(_env_path("TREATYWATCH_WORK_DATA_PATH", home)
+                        if os.environ.get("TREATYWATCH_WORK_DATA_PATH") else None),
+        payload_dir=(_env_path("TREATYWATCH_RAW_DIR", home)
+                     if os.environ.get("TREATYWATCH_RAW_DIR") else None),
     )

@@ -92,7 +92,9 @@ def deliver(
     changes = published_changes(settings.published_db)
     if not subscribers or not changes:
         return report
-    with duckdb.connect(str(settings.work_db)) as con:
+    from ingestion.work_lake import connect
+
+    with connect(settings) as con:  # the working DB file, or the working lake
         ledger.ensure_ledger(con)
         for sub in subscribers:
             wanted = [c for c in changes if sub.wants(c)]

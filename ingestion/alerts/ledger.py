@@ -11,6 +11,8 @@ from datetime import datetime
 
 import duckdb
 
+from ingestion.raw_schema import execute_ddl
+
 LEDGER_DDL = (
     "create schema if not exists alerts",
     """
@@ -31,9 +33,8 @@ LEDGER_DDL = (
 
 
 def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the ledger table if it does not exist."""
-    for statement in LEDGER_DDL:
-        con.execute(statement)
+    """Create the ledger table if it does not exist (without its key in a working DuckLake)."""
+    execute_ddl(con, LEDGER_DDL)
 
 
 def delivered_ids(con: duckdb.DuckDBPyConnection, subscriber_id: str, channel: str) -> set[str]:
@@ -58,15 +59,26 @@ def record(
     """Add this run's attempts to each change's row (created on the first attempt)."""
     status = "failed" if error else "delivered"
     for change_id in change_ids:
+        # an upsert by merge, not `on conflict`: a working DuckLake has no keys
         con.execute(
             """
-            insert into alerts.deliveries values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            on conflict (change_id, subscriber_id, channel) do update set
-                status = excluded.status,
-                attempts = alerts.deliveries.attempts + excluded.attempts,
-                last_attempt_at = excluded.last_attempt_at,
-                delivered_at = excluded.delivered_at,
-                last_error = excluded.last_error
+            merge into alerts.deliveries as d
+            using (select cast(? as varchar) as change_id, cast(? as varchar) as subscriber_id,
+                          cast(? as varchar) as channel, cast(? as varchar) as status,
+                          cast(? as integer) as attempts,
+                          cast(? as timestamp) as first_attempt_at,
+                          cast(? as timestamp) as last_attempt_at,
+                          cast(? as timestamp) as delivered_at,
+                          cast(? as varchar) as last_error) as s
+            on d.change_id = s.change_id and d.subscriber_id = s.subscriber_id
+                and d.channel = s.channel
+            when matched then update set
+                status = s.status,
+                attempts = d.attempts + s.attempts,
+                last_attempt_at = s.last_attempt_at,
+                delivered_at = s.delivered_at,
+                last_error = s.last_error
+            when not matched then insert by name
             """,
             [
                 change_id, subscriber_id, channel, status, attempts, at, at,

@@ -153,9 +153,11 @@ def accept_change(
     if row is None:
         raise LookupError(f"no quarantined payload of {mtdsg_no}")
     url, sha, reason = row
+    # a guarded insert, not `on conflict`: a working DuckLake has no keys (raw_schema.py)
     con.execute(
-        "insert into raw.accepted_changes values (?, ?, ?, ?, ?) on conflict do nothing",
-        [mtdsg_no, sha, utcnow(), reason, note],
+        "insert into raw.accepted_changes select ?, ?, ?, ?, ? where not exists ("
+        "select 1 from raw.accepted_changes where mtdsg_no = ? and sha256 = ?)",
+        [mtdsg_no, sha, utcnow(), reason, note, mtdsg_no, sha],
     )
     con.execute(
         "update raw.fetch_log set outcome = 'accepted_change' "
