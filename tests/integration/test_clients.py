@@ -2,12 +2,17 @@
 
 The DuckDB CLI from PyPI (`duckdb-cli`, pinned in requirements.lock) is a separate binary with
 its own DuckDB build: if the published file's storage format were newer than it reads, it would
-refuse the file, as the 1.5 CLI refused DuckDB 2.0 files.
+refuse the file, as the 1.5 CLI refused DuckDB 2.0 files. The Node client of the same line
+(`@duckdb/node-api`, pinned in tests/clients/node/package-lock.json) is installed with `npm ci`
+into a cache folder on first use; in CI (CI_REQUIRE_NODE=1) a missing Node.js fails the test.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -65,3 +70,48 @@ def test_published_file_uses_the_pinned_storage_format(published_file: Path) -> 
     header = published_file.read_bytes()[:20]
     assert header[8:12] == b"DUCK"
     assert int.from_bytes(header[12:20], "little") == 64  # v1.0.0: readable by DuckDB >= 1.0
+
+
+NODE_CLIENT = Path(__file__).resolve().parents[1] / "clients" / "node"
+
+
+@pytest.fixture(scope="session")
+def node_client() -> Path:
+    """A folder with the pinned DuckDB Node client installed (npm ci, cached between runs)."""
+    if not (shutil.which("node") and shutil.which("npm")):
+        if os.environ.get("CI_REQUIRE_NODE"):
+            pytest.fail("Node.js and npm are required in CI (the Node client test must run)")
+        pytest.skip("Node.js is not installed")
+    lock = (NODE_CLIENT / "package-lock.json").read_bytes()
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / (
+        "treatywatch-node-client-" + hashlib.sha256(lock).hexdigest()[:12])
+    if not (cache / "node_modules" / "@duckdb" / "node-api").is_dir():
+        cache.mkdir(parents=True, exist_ok=True)
+        for name in ("package.json", "package-lock.json"):
+            shutil.copyfile(NODE_CLIENT / name, cache / name)
+        done = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=cache,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+    shutil.copyfile(NODE_CLIENT / "query.mjs", cache / "query.mjs")
+    return cache
+
+
+def node_json(client: Path, path: Path, sql: str) -> list[dict]:
+    """Run one read-only query through the DuckDB Node client."""
+    done = subprocess.run(["node", str(client / "query.mjs"), str(path), sql],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_node_client_opens_the_published_file(published_file: Path, node_client) -> None:
+    version = node_json(node_client, published_file,
+                        "select library_version from pragma_version()")
+    assert version[0]["library_version"].startswith("v1.5."), version
+    tables = {row["table_name"]: row["comment"] for row in node_json(
+        node_client, published_file, "select table_name, comment from duckdb_tables()")}
+    assert {"dim_treaty", "treaty_progress", "status_changes", "meta_publish"} <= set(tables)
+    assert tables["treaty_progress"] and "treaty" in tables["treaty_progress"].lower()
+    rows = node_json(node_client, published_file,
+                     "select signatories from treaty_progress where mtdsg_no = 'XVIII-16'")
+    assert rows == [{"signatories": "73"}]  # the Node client spells BIGINT as a JSON string
