@@ -43,5 +43,7 @@ export TREATYWATCH_WORK_DB="${TREATYWATCH_WORK_DB:-$_tw_data/treatywatch_work.du
 export DBT_PROFILES_DIR="${DBT_PROFILES_DIR:-$ROOT/dbt_project}"
 export DBT_TARGET_PATH="${DBT_TARGET_PATH:-$_tw_data/dbt/target}"
 export DBT_LOG_PATH="${DBT_LOG_PATH:-$_tw_data/dbt/logs}"
+# Lake mode (TREATYWATCH_WORK_CATALOG): a hand-run dbt builds in the lake, as the pipeline does.
+if [ -n "${TREATYWATCH_WORK_CATALOG:-}" ]; then export DBT_TARGET="${DBT_TARGET:-ducklake}"; fi
 unset _tw_data
 export TQDM_DISABLE=1
