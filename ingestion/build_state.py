@@ -49,7 +49,7 @@ create table if not exists {STATE_SCHEMA}.builds (
     action varchar not null,            -- dbt | dbt_full_refresh | refreshed_night | unchanged
     project_fp varchar not null,
     raw_fp varchar not null,            -- every readable raw row, after this build
-    night_fp varchar not null           -- the night's loads, described without the night
+    night_fp varchar not null           -- the night's loads without the night (kept for inspection)
 );
 """
 
@@ -141,7 +141,7 @@ def night_fingerprint(con: duckdb.DuckDBPyConnection, night: date,
 
 def _last_build(con: duckdb.DuckDBPyConnection) -> tuple | None:
     return con.execute(
-        f"select night, project_fp, raw_fp, night_fp from {STATE_SCHEMA}.builds "
+        f"select night, project_fp, raw_fp from {STATE_SCHEMA}.builds "
         "order by built_at desc limit 1"
     ).fetchone()
 
@@ -192,7 +192,7 @@ def plan_build(con: duckdb.DuckDBPyConnection, settings: Settings, night: date,
     last = _last_build(con)
     if last is None or not _marts_exist(con):
         return BuildPlan("dbt", night, "no earlier build in this working DB")
-    built_night, project_fp, raw_fp, _night_fp = last
+    built_night, project_fp, raw_fp = last
     if project_fp != project_fingerprint(settings):
         return BuildPlan("dbt_full_refresh", night, "the dbt project changed since the last build")
     if raw_fingerprint(con) == raw_fp:

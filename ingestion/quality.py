@@ -256,7 +256,6 @@ def _earlier_pass(con: duckdb.DuckDBPyConnection, gate: str, inputs_fp: str | No
     """A pass of this gate on the same inputs for this night or an earlier one, if any."""
     if inputs_fp is None:
         return None
-    con.execute(_PASSES_DDL)
     row = con.execute(
         "select load_id, night, result_json from pipeline_state.gate_passes "
         "where gate = ? and inputs_fp = ? and night <= ? order by night desc limit 1",
@@ -279,7 +278,6 @@ def _remember_pass(con: duckdb.DuckDBPyConnection, result: GateResult, inputs_fp
         return
     from ingestion.clock import utcnow
 
-    con.execute(_PASSES_DDL)
     stored = json.dumps({"evaluated": result.evaluated,
                          "warnings": [asdict(w) for w in result.warnings],
                          "results": result.results_json}, default=str)
@@ -309,6 +307,7 @@ def gate_load(
     from ingestion.landing import finish_load, status_after_gate
 
     inputs_fp = gate_inputs_fingerprint(gate_dir, frames)
+    con.execute(_PASSES_DDL)
     earlier = _earlier_pass(con, gate_dir.name, inputs_fp, night)
     carried = ""
     if earlier is not None:

@@ -19,12 +19,13 @@ import sqlite3
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # explain_failure.py and summary.py, beside this script
 LOAD_DAGS = ("untc_status", "news")
 WAREHOUSE_DAG = "warehouse"
 
@@ -80,8 +81,9 @@ def prepare_metadata_db(pool: str) -> None:
     from airflow.utils import db
 
     marker = _migrated_marker()
-    expected = f"{airflow.__version__} {_db_revision()}"
-    if not marker.exists() or marker.read_text().strip() != expected or expected.endswith("None"):
+    revision = _db_revision()
+    known = marker.read_text().strip() if marker.exists() else None
+    if revision is None or known != f"{airflow.__version__} {revision}":
         db.upgradedb()
         marker.write_text(f"{airflow.__version__} {_db_revision()}\n")
     Pool.create_or_update_pool(pool, 1, "DuckDB single writer", include_deferred=False)
@@ -141,21 +143,11 @@ def explain_failure(dag_id: str, log: Path, out: TextIO) -> None:
         for line in dict.fromkeys(lines):  # retries repeat it
             print(f"  {line}", file=out)
     else:
-        sys.path.insert(0, str(HERE))
         from explain_failure import main as explain
 
-        with _stdout(out):
+        with redirect_stdout(out):
             explain(str(log))
     print(f"!! full log: {log} ; load history: treatywatch loads", file=out)
-
-
-@contextmanager
-def _stdout(stream: TextIO) -> Iterator[None]:
-    previous, sys.stdout = sys.stdout, stream
-    try:
-        yield
-    finally:
-        sys.stdout = previous
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -208,10 +200,9 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         runs.append(run)
     # what the published warehouse now says (in this process: it has DuckDB loaded already)
-    sys.path.insert(0, str(HERE))
     from summary import main as summary
 
-    with _stdout(term):
+    with redirect_stdout(term):
         summary()
     return 0
 
