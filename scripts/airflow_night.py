@@ -106,10 +106,21 @@ def parse_dags() -> dict[str, Any]:
         bag = BundleDagBag(dag_folder=bundle.path, bundle_path=bundle.path,
                            bundle_name=bundle.name)
         if bag.import_errors:
-            raise RuntimeError(f"DAG import errors: {bag.import_errors}")
+            raise RuntimeError(import_error_line(bag.import_errors, bundle.path))
         sync_bag_to_db(bag, bundle.name, bundle.version)
         dags.update(bag.dags)
     return dags
+
+
+def import_error_line(errors: dict[str, str], folder: Path) -> str:
+    """One line for DAG files that failed to import: each file and its exception's last line."""
+    parts = []
+    for file, trace in sorted(errors.items()):
+        last = next((ln.strip() for ln in reversed(trace.splitlines()) if ln.strip()), "?")
+        path = Path(file)
+        name = path.relative_to(folder) if path.is_relative_to(folder) else path
+        parts.append(f"{name}: {last}")
+    return f"DAG file(s) in {folder} failed to import: {'; '.join(parts)}"
 
 
 def run_dag(dag: Any, night: date, log: Path) -> Any:
@@ -171,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
 
             prepare_metadata_db(DUCKDB_POOL)
             dags = parse_dags()
+            missing = ", ".join(d for d in (*LOAD_DAGS, WAREHOUSE_DAG) if d not in dags)
+            if missing:
+                raise RuntimeError(f"no DAG {missing} in {conf.get('core', 'dags_folder')}")
     except Exception as exc:  # no DAG can run: say why in one line
         print(f"!! Airflow could not start: {str(exc).splitlines()[0]}", file=term_err)
         print(f"!! full log: {args.logs / 'airflow.log'}", file=term_err)

@@ -51,3 +51,43 @@ def test_a_night_that_changed_nothing_leaves_the_publication_alone(
     assert "warehouse 2026-11-21" not in second.stdout
     assert hashlib.sha256(published.read_bytes()).hexdigest() == digest
     assert "(night 2026-11-20," in second.stdout  # the summary: still the night it was built
+
+
+@pytest.mark.parametrize(
+    ("breakage", "expected"),
+    [
+        (lambda src: src + 'raise RuntimeError("broken on purpose")\n',
+         "failed to import: news.py: RuntimeError: broken on purpose"),
+        (lambda src: src.replace('dag_id="news"', 'dag_id="renamed_news"'),
+         "no DAG news in"),
+    ],
+    ids=["import-error", "dag-missing"],
+)
+def test_a_broken_dags_folder_stops_the_night_with_one_line(
+    tw_env: Path, airflow_db: Path, breakage, expected: str
+) -> None:
+    import os
+    import shutil
+    import sys
+
+    dags = tw_env / "dags"
+    shutil.copytree(REPO / "dags", dags)
+    news = dags / "news.py"
+    broken = breakage(news.read_text())
+    assert broken != news.read_text()
+    news.write_text(broken)
+    home = tw_env / "airflow"  # a copy of the session's migrated metadata DB
+    shutil.copytree(airflow_db, home, ignore=shutil.ignore_patterns("logs"))
+    env = {**os.environ, "AIRFLOW_HOME": str(home), "AIRFLOW__CORE__DAGS_FOLDER": str(dags),
+           "TREATYWATCH_OFFLINE": "1"}
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "airflow_night.py"), "--night", "2026-11-20",
+         "--logs", str(tw_env / "logs")],
+        capture_output=True, text=True, check=False, timeout=300, env=env,
+    )
+    assert proc.returncode == 1
+    lines = proc.stderr.splitlines()
+    assert lines[0].startswith("!! Airflow could not start: ") and expected in lines[0], lines
+    assert lines[1].startswith("!! full log: ")
+    assert "Traceback" not in proc.stderr
+    assert "untc_status" not in proc.stdout  # no DAG ran
