@@ -123,20 +123,40 @@ def raw_fingerprint(con: duckdb.DuckDBPyConnection, through: date | None = None)
     ))
 
 
+def night_fingerprints(con: duckdb.DuckDBPyConnection, nights: list[date],
+                       source: str | None = None) -> dict[date, str]:
+    """For each night, what its loads showed, without naming the night (no load id, no dates).
+
+    With ``source``, only that source's load of each night. One query for all the nights, so
+    a long run of quiet nights since the last build costs one scan, not one per night.
+    """
+    where = "l.logical_date in (select unnest($nights)) and l.source = coalesce($source, l.source)"
+    loads = f"select l.logical_date as night, row(l.source, l.status) as r from raw.loads l " \
+            f"where {where}"
+    fetches = (
+        f"select l.logical_date as night, row(l.source, f.url, f.subject, f.sha256, {_OUTCOME}, "
+        f"f.error, f.http_status) as r "
+        f"from raw.fetch_log f join raw.loads l using (load_id) where {where}"
+    )
+    params = {"nights": list(nights), "source": source}
+    parts = [_set_hashes(con, query, params) for query in (loads, fetches)]
+    return {night: "|".join(part.get(night, "0:") for part in parts) for night in nights}
+
+
 def night_fingerprint(con: duckdb.DuckDBPyConnection, night: date,
                       source: str | None = None) -> str:
-    """What the night's loads showed, without naming the night (no load id, no dates).
+    """What the night's loads showed, without naming the night (see ``night_fingerprints``)."""
+    return night_fingerprints(con, [night], source)[night]
 
-    With ``source``, only that source's load of the night.
-    """
-    only = "" if source is None else " and l.source = ?"
-    params: list = [night] if source is None else [night, source]
-    loads = f"select l.source, l.status from raw.loads l where l.logical_date = ?{only}"
-    fetches = (
-        f"select l.source, f.url, f.subject, f.sha256, {_OUTCOME}, f.error, f.http_status "
-        f"from raw.fetch_log f join raw.loads l using (load_id) where l.logical_date = ?{only}"
-    )
-    return _set_hash(con, loads, params) + "|" + _set_hash(con, fetches, params)
+
+def _set_hashes(con: duckdb.DuckDBPyConnection, query: str, params: dict) -> dict[date, str]:
+    """Per night, an order-independent md5 of the ``r`` column of a query's rows."""
+    rows = con.execute(
+        f"select night, count(*), md5(string_agg(h, '' order by h)) "
+        f"from (select night, md5(cast(r as varchar)) as h from ({query}) as q) group by night",
+        params,
+    ).fetchall()
+    return {night: f"{n}:{digest}" for night, n, digest in rows}
 
 
 def _last_build(con: duckdb.DuckDBPyConnection) -> tuple | None:
@@ -152,14 +172,16 @@ def _marts_exist(con: duckdb.DuckDBPyConnection) -> bool:
     ).fetchone()[0])
 
 
-def _tonight_usable(con: duckdb.DuckDBPyConnection, night: date, source: str | None) -> bool:
-    """Every load of the night (of ``source``) passed its gate whole (no partial, rejected or
-    failed load)."""
-    statuses = {r[0] for r in con.execute(
-        "select status from raw.loads where logical_date = ? and source = coalesce(?, source)",
-        [night, source],
+def _accepted_whole(con: duckdb.DuckDBPyConnection, nights: list[date],
+                    source: str | None = None) -> set[date]:
+    """The nights whose every load (of ``source``) passed its gate whole (no partial, rejected
+    or failed load)."""
+    return {night for (night,) in con.execute(
+        "select logical_date from raw.loads where logical_date in (select unnest(?)) "
+        "and source = coalesce(?, source) group by logical_date "
+        "having bool_and(status = 'accepted')",
+        [list(nights), source],
     ).fetchall()}
-    return statuses == {"accepted"}
 
 
 # Official dates that make the marts of night Y differ from night X's beyond the as-of columns:
@@ -201,25 +223,28 @@ def plan_build(con: duckdb.DuckDBPyConnection, settings: Settings, night: date,
     if night <= built_night:
         return BuildPlan("dbt", night, f"night {night} is not after the built night "
                          f"{built_night} (backfill or rerun)")
-    if not _tonight_usable(con, night, source):
+    if night not in _accepted_whole(con, [night], source):
         return BuildPlan("dbt", night, f"a load of night {night} is not accepted whole")
     if raw_fingerprint(con, through=built_night) != raw_fp:
         return BuildPlan("dbt", night, f"inputs of nights up to {built_night} changed")
     # The built night's rows are what the build read (checked above), so they can be described
     # again now. Nights between the build and tonight changed nothing, or they would have
     # triggered a build: each must look exactly like the built night.
-    if night_fingerprint(con, night, source) != night_fingerprint(con, built_night, source):
+    tonight = night_fingerprints(con, [night, built_night], source)
+    if tonight[night] != tonight[built_night]:
         return BuildPlan("dbt", night, f"night {night} brought a payload or fetch outcome "
                          f"that night {built_night} did not have")
-    for (between,) in con.execute(
+    between = [night_ for (night_,) in con.execute(
         "select distinct logical_date from raw.loads where logical_date > ? and "
         "logical_date != ? and status != 'running' order by 1", [built_night, night]
-    ).fetchall():
-        if between > night:
-            return BuildPlan("dbt", night, f"night {between}, later than {night}, is loaded")
-        if not _tonight_usable(con, between, None) or (
-                night_fingerprint(con, between) != night_fingerprint(con, built_night)):
-            return BuildPlan("dbt", night, f"night {between} changed inputs since the build "
+    ).fetchall()]
+    if between and between[-1] > night:
+        return BuildPlan("dbt", night, f"night {between[-1]}, later than {night}, is loaded")
+    fingerprints = night_fingerprints(con, [built_night, *between])
+    accepted = _accepted_whole(con, between)
+    for night_ in between:
+        if night_ not in accepted or fingerprints[night_] != fingerprints[built_night]:
+            return BuildPlan("dbt", night, f"night {night_} changed inputs since the build "
                              f"of night {built_night}")
     n_dates = sum(n for (n,) in con.execute(
         CALENDAR_GUARD, {"built": built_night, "tonight": night}).fetchall())

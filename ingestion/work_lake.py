@@ -27,14 +27,17 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import duckdb
-import psycopg
 
 from ingestion.ducklake import load_extensions, redacted
 from ingestion.errors import KnownFailure
 from ingestion.locking import Busy
 from ingestion.settings import Settings
+
+if TYPE_CHECKING:  # psycopg is imported when a lake lock is taken, not by every night
+    import psycopg
 
 WORK = "work"  # the lake's alias: dbt's target database in profiles.yml (target ducklake)
 _POSTGRES = "postgres:"
@@ -183,6 +186,8 @@ def writer_lock(settings: Settings, wait_s: float = 0.0) -> Iterator[None]:
     if dsn is None:
         yield
         return
+    import psycopg
+
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     me = f"pid {os.getpid()} on {socket.gethostname()} since {stamp}"[:63]
     try:

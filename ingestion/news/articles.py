@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import trafilatura
-
 from ingestion.news.text import detect_language
 
 MIN_TEXT_CHARS = 200  # shorter "main text" is a teaser, a cookie wall or an error page
@@ -69,6 +67,8 @@ def decode_page(content: bytes, content_type: str | None) -> str:
 
 def read_article(content: bytes, content_type: str | None, url: str) -> ArticleText:
     """Main text of a page (comments off); ArticleRejected with the reason otherwise."""
+    import trafilatura  # only when a new article is read: a quiet night imports none of it
+
     html = decode_page(content, content_type)
     title_match = re.search(r"<title[^>]*>(.*?)</title>", html, re.I | re.S)
     title = re.sub(r"\s+", " ", title_match.group(1)).strip() if title_match else None

@@ -177,3 +177,19 @@ def test_a_night_later_than_tonight_runs_dbt(con, settings) -> None:
     night(con, settings, Y, TREATIES)  # Y loaded after Z: nights out of order
     plan = plan_build(con, settings, Y, source="untc")
     assert plan.action == "dbt" and "later than" in plan.reason
+
+
+def test_a_long_quiet_stretch_is_judged_as_a_whole(con, settings) -> None:
+    from datetime import timedelta
+
+    built_on(con, settings, X)
+    stretch = [X + timedelta(days=k) for k in range(1, 41)]
+    for on in stretch:  # forty nights that changed nothing: the warehouse never ran
+        night(con, settings, on, TREATIES)
+    tonight = stretch[-1] + timedelta(days=1)
+    night(con, settings, tonight, TREATIES)
+    assert plan_build(con, settings, tonight).action == "refresh_night"
+    # one night in the middle of the stretch that failed a fetch is found among the forty
+    con.execute("update raw.loads set status = 'partial' where logical_date = ?", [stretch[19]])
+    plan = plan_build(con, settings, tonight)
+    assert plan.action == "dbt" and f"night {stretch[19]} changed inputs" in plan.reason
