@@ -177,7 +177,7 @@ def main() -> None:
     def history_night(night: date) -> None:
         """One night of history, written with the ingestion code (see the module doc)."""
         with pipeline.work_db(settings) as con:
-            load_id = begin_load(con, untc_load.SOURCE, night)
+            load_id = begin_load(con, untc_load.SOURCE, night, replay_of=None)
             untc_load._record_watchlist(con, load_id, watchlist)
             unchanged = []
             for t in treaties:

@@ -45,13 +45,14 @@ def load_id_for(source: str, night: date) -> str:
 
 
 def begin_load(
-    con: duckdb.DuckDBPyConnection, source: str, night: date, replay_of: str | None = None
+    con: duckdb.DuckDBPyConnection, source: str, night: date, *, replay_of: str | None
 ) -> str:
     """Open (or reopen, on a rerun) the load of ``source`` for ``night``.
 
     A rerun clears the load's fetch log and parse errors; payloads and parsed rows stay, since
     they are keyed by content. ``replay_of`` records what recording the load replays (offline,
-    `ingestion.replay.describe_replay`), or None for a live fetch.
+    `ingestion.replay.describe_replay`), or None for a live fetch; it has no default, so a new
+    loader cannot record a replay as live by forgetting it.
     """
     load_id = load_id_for(source, night)
     now = utcnow()

@@ -167,7 +167,7 @@ def fetch_and_land(
     ``feeds`` ((url, language) pairs) and ``gdelt_api`` default to the real ones;
     ``replay_of`` says what an offline night replays.
     """
-    load_id = begin_load(con, SOURCE, night, replay_of)
+    load_id = begin_load(con, SOURCE, night, replay_of=replay_of)
     con.execute("delete from raw.news_items where load_id = ?", [load_id])
     summary = NewsSummary(load_id)
     feeds = feed_urls(watchlist) if feeds is None else feeds

@@ -67,7 +67,7 @@ def fetch_and_land(
     ``running``: any other error marks it failed before it propagates. ``base_url`` is
     UNTC's (Settings.untc_base_url); ``replay_of`` says what an offline night replays.
     """
-    load_id = begin_load(con, SOURCE, night, replay_of)
+    load_id = begin_load(con, SOURCE, night, replay_of=replay_of)
     try:
         return _fetch_all(con, client, watchlist, raw_dir, night, mode,
                           load_id, night_deadline_s, base_url)

@@ -50,7 +50,7 @@ def con(tmp_path: Path):
 
 def night(con, settings: Settings, on: date, bodies: dict[str, bytes | None]) -> None:
     """A UNTC load of one night, landed by the landing code; None = that fetch failed."""
-    load_id = begin_load(con, "untc", on)
+    load_id = begin_load(con, "untc", on, replay_of=None)
     for mtdsg_no, body in bodies.items():
         url = f"http://untc.test/{mtdsg_no}.en.xml"
         if body is None:
@@ -134,7 +134,7 @@ Z = date(2026, 11, 22)
 
 def news_night(con, settings: Settings, on: date, body: bytes) -> None:
     """A news load of one night with one article page."""
-    load_id = begin_load(con, "news", on)
+    load_id = begin_load(con, "news", on, replay_of=None)
     fetched = FetchResult("http://news.test/a.html", 200, body, "text/html",
                           datetime(2026, 11, 21, 3))
     land_payload(con, settings.raw_dir, "news", load_id, on, fetched, subject="article")

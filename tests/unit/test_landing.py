@@ -24,14 +24,14 @@ def fetched(url: str, body: bytes) -> FetchResult:
 
 def test_same_payload_is_stored_once(con, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
-    load = begin_load(con, "untc", NIGHT)
+    load = begin_load(con, "untc", NIGHT, replay_of=None)
     first = land_payload(con, raw, "untc", load, NIGHT, fetched("https://x/a.xml", b"<a/>"))
     assert first.is_new and first.path.read_bytes() == b"<a/>"
     assert first.path.parent == raw / "untc" / "2026-11-26"
     assert first.path.name == f"{first.sha256}.xml"
 
     later = date(2026, 11, 27)
-    load2 = begin_load(con, "untc", later)
+    load2 = begin_load(con, "untc", later, replay_of=None)
     again = land_payload(con, raw, "untc", load2, later, fetched("https://x/a.xml", b"<a/>"))
     assert not again.is_new and again.path == first.path
     assert len(list(raw.rglob("*.xml"))) == 1
@@ -43,7 +43,7 @@ def test_same_payload_is_stored_once(con, tmp_path: Path) -> None:
 def test_rerun_of_a_night_replaces_its_fetch_log(con, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     for _ in range(2):
-        load = begin_load(con, "untc", NIGHT)
+        load = begin_load(con, "untc", NIGHT, replay_of=None)
         land_payload(con, raw, "untc", load, NIGHT, fetched("https://x/a.xml", b"<a/>"))
         record_fetch_error(con, "untc", load, "https://x/b.xml", "HTTP 404", 404)
         finish_load(con, load, "accepted")
@@ -58,7 +58,7 @@ def test_rerun_of_a_night_replaces_its_fetch_log(con, tmp_path: Path) -> None:
 
 def test_changed_payload_is_a_new_file(con, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
-    load = begin_load(con, "untc", NIGHT)
+    load = begin_load(con, "untc", NIGHT, replay_of=None)
     a = land_payload(con, raw, "untc", load, NIGHT, fetched("https://x/a.xml", b"<a/>"))
     b = land_payload(con, raw, "untc", load, NIGHT, fetched("https://x/a.xml", b"<a>2</a>"))
     assert a.sha256 != b.sha256 and b.is_new

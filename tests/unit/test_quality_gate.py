@@ -42,7 +42,7 @@ def status(con, load_id: str) -> tuple:
 
 
 def test_passing_load_is_accepted(con, gate_dir: Path, tmp_path: Path) -> None:
-    load = begin_load(con, "untc", NIGHT)
+    load = begin_load(con, "untc", NIGHT, replay_of=None)
     frames = {"rows": pd.DataFrame({"name": ["a"], "n": [3]})}
     assert gate_load(con, load, gate_dir, frames, NIGHT, tmp_path / "v").success
     assert status(con, load)[0] == "accepted"
@@ -50,7 +50,7 @@ def test_passing_load_is_accepted(con, gate_dir: Path, tmp_path: Path) -> None:
 
 
 def test_passing_load_with_a_failed_fetch_is_partial(con, gate_dir: Path, tmp_path: Path) -> None:
-    load = begin_load(con, "untc", NIGHT)
+    load = begin_load(con, "untc", NIGHT, replay_of=None)
     record_fetch_error(con, "untc", load, "https://x/b.xml", "HTTP 503", 503, subject="B-1")
     frames = {"rows": pd.DataFrame({"name": ["a"], "n": [3]})}
     gate_load(con, load, gate_dir, frames, NIGHT, tmp_path / "v")
@@ -60,7 +60,7 @@ def test_passing_load_with_a_failed_fetch_is_partial(con, gate_dir: Path, tmp_pa
 
 
 def test_failing_load_is_rejected_naming_the_rows(con, gate_dir: Path, tmp_path: Path) -> None:
-    load = begin_load(con, "untc", NIGHT)
+    load = begin_load(con, "untc", NIGHT, replay_of=None)
     frames = {"rows": pd.DataFrame({"name": ["a", "b"], "n": [3, 42]})}
     with pytest.raises(LoadRejected, match="rejected by quality gate") as err:
         gate_load(con, load, gate_dir, frames, NIGHT, tmp_path / "v")
@@ -70,7 +70,7 @@ def test_failing_load_is_rejected_naming_the_rows(con, gate_dir: Path, tmp_path:
 
 
 def test_gate_refuses_a_frame_without_a_suite(con, gate_dir: Path, tmp_path: Path) -> None:
-    load = begin_load(con, "untc", NIGHT)
+    load = begin_load(con, "untc", NIGHT, replay_of=None)
     frames = {"rows": pd.DataFrame({"name": ["a"], "n": [3]}), "other": pd.DataFrame()}
     with pytest.raises(ValueError, match="do not match"):
         gate_load(con, load, gate_dir, frames, NIGHT, tmp_path / "v")
@@ -82,10 +82,10 @@ LATER = date(2026, 11, 21)
 
 
 def test_same_rows_on_a_later_night_carry_the_pass_over(con, gate_dir: Path, tmp_path) -> None:
-    first = begin_load(con, "untc", NIGHT)
+    first = begin_load(con, "untc", NIGHT, replay_of=None)
     frames = {"rows": pd.DataFrame({"name": ["a", "b"], "n": [3, 4], "load_id": first})}
     gate_load(con, first, gate_dir, frames, NIGHT, tmp_path / "v")
-    second = begin_load(con, "untc", LATER)
+    second = begin_load(con, "untc", LATER, replay_of=None)
     # the same rows in another order, tagged with the new load: the same inputs
     same = {"rows": pd.DataFrame({"name": ["b", "a"], "n": [4, 3], "load_id": second})}
     result = gate_load(con, second, gate_dir, same, LATER, tmp_path / "v")
@@ -97,15 +97,15 @@ def test_same_rows_on_a_later_night_carry_the_pass_over(con, gate_dir: Path, tmp
 
 
 def test_changed_rows_or_an_earlier_night_run_the_gate_again(con, gate_dir, tmp_path) -> None:
-    first = begin_load(con, "untc", LATER)
+    first = begin_load(con, "untc", LATER, replay_of=None)
     frames = {"rows": pd.DataFrame({"name": ["a"], "n": [3]})}
     gate_load(con, first, gate_dir, frames, LATER, tmp_path / "v")
     # a backfill of an earlier night: a pass for a later night says nothing about it
-    backfill = begin_load(con, "untc", NIGHT)
+    backfill = begin_load(con, "untc", NIGHT, replay_of=None)
     gate_load(con, backfill, gate_dir, frames, NIGHT, tmp_path / "v")
     assert "carried over" not in status(con, backfill)[1]
     # one value changed, to one the suite refuses: the gate runs and rejects
-    bad = begin_load(con, "news", date(2026, 11, 22))
+    bad = begin_load(con, "news", date(2026, 11, 22), replay_of=None)
     with pytest.raises(LoadRejected, match="expect_column_values_to_be_between"):
         gate_load(con, bad, gate_dir, {"rows": pd.DataFrame({"name": ["a"], "n": [11]})},
                   date(2026, 11, 22), tmp_path / "v")
@@ -155,7 +155,7 @@ def test_warning_expectation_is_reported_but_does_not_block(con, gate_dir: Path,
         {"type": "expect_column_values_to_be_between",
          "kwargs": {"column": "n", "min_value": 0, "max_value": 5}, "severity": "warning"},
     ])
-    load = begin_load(con, "untc", NIGHT)
+    load = begin_load(con, "untc", NIGHT, replay_of=None)
     frames = {"rows": pd.DataFrame({"name": ["a", "b"], "n": [3, 7]})}
     result = gate_load(con, load, gate_dir, frames, NIGHT, tmp_path / "v")
     assert result.success and result.evaluated == 2 and result.failures == []
@@ -175,10 +175,10 @@ def test_suites_compare_with_the_night(con, tmp_path: Path) -> None:
          "kwargs": {"column": "day", "max_value": {"$PARAMETER": "logical_date"}}},
     ])
     days = pd.to_datetime(pd.Series(["2026-11-19", "2026-11-20"]))
-    ok = begin_load(con, "untc", NIGHT)
+    ok = begin_load(con, "untc", NIGHT, replay_of=None)
     assert gate_load(con, ok, gate, {"rows": pd.DataFrame({"name": ["a", "b"], "day": days})},
                      NIGHT, tmp_path / "v").success
-    late = begin_load(con, "untc", date(2026, 11, 19))
+    late = begin_load(con, "untc", date(2026, 11, 19), replay_of=None)
     with pytest.raises(LoadRejected, match="'name': 'b'"):
         gate_load(con, late, gate, {"rows": pd.DataFrame({"name": ["a", "b"], "day": days})},
                   date(2026, 11, 19), tmp_path / "v")
@@ -190,7 +190,7 @@ def test_rejection_names_unparseable_payloads_and_keeps_the_result(con, tmp_path
     write_suite(gate, "parse_errors", [
         {"type": "expect_table_row_count_to_equal", "kwargs": {"value": 0}},
     ])
-    load = begin_load(con, "untc", NIGHT)
+    load = begin_load(con, "untc", NIGHT, replay_of=None)
     errors = pd.DataFrame({"url": ["https://x/a.xml"], "sha256": ["ab"],
                            "error": ["payload is an HTML page, not MTDSG XML"]})
     with pytest.raises(LoadRejected) as err:

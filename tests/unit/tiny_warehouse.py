@@ -144,7 +144,7 @@ def build_work_db(settings: Settings, night: date = NIGHT) -> str:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(settings.work_db)) as con:
         ensure_raw_schema(con)
-        load_id = begin_load(con, "untc", night, describe_replay(settings))
+        load_id = begin_load(con, "untc", night, replay_of=describe_replay(settings))
         finish_load(con, load_id, "accepted", "tiny warehouse")
         for statement in _marts_sql(night):
             con.execute(statement)
