@@ -1,5 +1,9 @@
 -- Actions of each treaty's current payload, with the earliest accepted load that served a
 -- payload of that treaty showing the same action (participant, action, date).
+-- A table: a mart, a model and two tests read it; as a view each joined every payload's actions
+-- again.
+{{ config(materialized='table') }}
+
 with
 
 actions as (

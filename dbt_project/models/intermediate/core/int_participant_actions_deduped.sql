@@ -3,10 +3,23 @@
 -- when the date is missing): stable across payloads, so the same action in two payloads has
 -- the same action_id. Duplicate rows of a payload collapse into one (bracketed if any copy
 -- is bracketed).
+-- Incremental by payload (macros/incremental_payloads.sql): every payload's rows are read here
+-- once, the night it is first accepted, not again on every later night; whole payloads are
+-- filtered before the window, which never crosses payloads.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='payload_sha256',
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 actions as (
     select * from {{ ref('stg_untc__participant_actions') }}
+    where {{ only_new_payloads('payload_sha256') }}
 ),
 
 keyed as (

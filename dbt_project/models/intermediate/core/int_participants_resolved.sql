@@ -4,6 +4,10 @@
 -- "Türkiye"); is_preferred_name marks the one dim_participant shows: the latest printed
 -- (ties, e.g. both printed by tonight's files: the one equal to the English name, then the
 -- one more current treaties print, then alphabetical).
+-- A table: it reads every payload's names and every load's resolutions, and four models and
+-- three tests read it; as a view each of them computed it again over the whole history.
+{{ config(materialized='table') }}
+
 with
 
 actions as (

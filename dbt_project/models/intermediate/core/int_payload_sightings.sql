@@ -2,6 +2,10 @@
 -- accepted, and every accepted load whose fetch log shows the same sha256 (payloads are
 -- content-addressed: a payload fetched again is logged, not landed or parsed again).
 -- One row per payload and load.
+-- A table: three models read it (and, through them, most marts); as a view each computed it
+-- again from the whole fetch log.
+{{ config(materialized='table') }}
+
 with
 
 treaties as (
