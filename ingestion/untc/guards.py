@@ -57,28 +57,34 @@ def _actions(con: duckdb.DuckDBPyConnection, sha: str) -> Counter:
 
 
 def _last_good(
-    con: duckdb.DuckDBPyConnection, url: str, night: date
-) -> tuple[str, date] | None:
-    """The treaty's payload on the latest earlier night of a usable load, if any."""
-    return con.execute(
+    con: duckdb.DuckDBPyConnection, load_id: str, night: date
+) -> dict[str, tuple[str, date]]:
+    """For each URL this load fetched: the treaty's payload on the latest earlier night of a
+    usable load, with that night. One query for the whole load: asked URL by URL, it cost one
+    scan of the fetch log's history per treaty."""
+    rows = con.execute(
         f"""
-        select f.sha256, l.logical_date
+        select f.url, f.sha256, l.logical_date
         from raw.fetch_log f join raw.loads l using (load_id)
-        where f.url = ? and l.source = 'untc' and l.status in ('accepted', 'partial')
+        where f.url in (select url from raw.fetch_log where load_id = ?)
+          and l.source = 'untc' and l.status in ('accepted', 'partial')
           and l.logical_date < ? and f.outcome in {USABLE_OUTCOMES}
           and f.sha256 in (select sha256 from raw.untc_treaties)
-        order by l.logical_date desc, f.fetched_at desc
-        limit 1
+        qualify row_number() over (
+            partition by f.url order by l.logical_date desc, f.fetched_at desc
+        ) = 1
         """,
-        [url, night],
-    ).fetchone()
+        [load_id, night],
+    ).fetchall()
+    return {url: (sha, day) for url, sha, day in rows}
 
 
 def _verdict(
-    con: duckdb.DuckDBPyConnection, subject: str, url: str, sha: str, night: date,
-    max_removed: int, max_share: float,
+    con: duckdb.DuckDBPyConnection, subject: str, sha: str,
+    previous: tuple[str, date] | None, max_removed: int, max_share: float,
 ) -> str | None:
-    """Why this payload must be held back, or None when it may be used."""
+    """Why this payload must be held back, or None when it may be used (``previous``: the
+    treaty's last good payload and its night, from ``_last_good``)."""
     header = con.execute(
         "select mtdsg_no from raw.untc_treaties where sha256 = ? limit 1", [sha]
     ).fetchone()
@@ -86,7 +92,6 @@ def _verdict(
         return None
     if subject and header[0] != subject:
         return f"the file served at the URL of {subject} is the status of {header[0]}"
-    previous = _last_good(con, url, night)
     if previous is None or previous[0] == sha:
         return None
     before, now = _actions(con, previous[0]), _actions(con, sha)
@@ -115,11 +120,12 @@ def apply_guards(
         [load_id],
     ).fetchall()
     accepted = set(con.execute("select mtdsg_no, sha256 from raw.accepted_changes").fetchall())
+    last_good = _last_good(con, load_id, night)
     held: list[Quarantined] = []
     for subject, url, sha in fetched:
         if (subject, sha) in accepted:
             continue
-        reason = _verdict(con, subject, url, sha, night, max_removed, max_share)
+        reason = _verdict(con, subject, sha, last_good.get(url), max_removed, max_share)
         if reason is None:
             continue
         con.execute(
