@@ -134,8 +134,10 @@ def night_fingerprints(con: duckdb.DuckDBPyConnection, nights: list[date],
     a long run of quiet nights since the last build costs one scan, not one per night.
     """
     where = "l.logical_date in (select unnest($nights)) and l.source = coalesce($source, l.source)"
-    loads = f"select l.logical_date as night, row(l.source, l.status) as r from raw.loads l " \
-            f"where {where}"
+    loads = (
+        f"select l.logical_date as night, row(l.source, l.status) as r from raw.loads l "
+        f"where {where}"
+    )
     fetches = (
         f"select l.logical_date as night, row(l.source, f.url, f.subject, f.sha256, {_OUTCOME}, "
         f"f.error, f.http_status) as r "

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,10 +69,6 @@ def test_a_night_that_changed_nothing_leaves_the_publication_alone(
 def test_a_broken_dags_folder_stops_the_night_with_one_line(
     tw_env: Path, airflow_db: Path, breakage, expected: str
 ) -> None:
-    import os
-    import shutil
-    import sys
-
     dags = tw_env / "dags"
     shutil.copytree(REPO / "dags", dags)
     news = dags / "news.py"

@@ -8,7 +8,7 @@ test_incremental.py.
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -180,8 +180,6 @@ def test_a_night_later_than_tonight_runs_dbt(con, settings) -> None:
 
 
 def test_a_long_quiet_stretch_is_judged_as_a_whole(con, settings) -> None:
-    from datetime import timedelta
-
     built_on(con, settings, X)
     stretch = [X + timedelta(days=k) for k in range(1, 41)]
     for on in stretch:  # forty nights that changed nothing: the warehouse never ran
